@@ -1,0 +1,16 @@
+import type { Command } from '../config/config.ts';
+import type { Logger } from '../log.ts';
+import { createHelpCommand } from './help.ts';
+import { createUpCommand } from './up.ts';
+import { createVersionCommand } from './version.ts';
+
+/** Every `weft` subcommand. Later capabilities add one line each. */
+export function allCommands(): readonly Command<Logger>[] {
+  const commands: Command<Logger>[] = [];
+  commands.push(
+    createHelpCommand(() => commands),
+    createVersionCommand(),
+    createUpCommand(),
+  );
+  return commands;
+}

@@ -1,0 +1,80 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineCommand, type Command } from '../config/config.ts';
+import { applyObjects } from '../kube/apply.ts';
+import { readManifestDir } from '../kube/manifests.ts';
+import type { Logger } from '../log.ts';
+import { loadLocalCluster, type LocalCluster } from './local-cluster-api.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const upOptions = {
+  stateDir: { kind: 'string', default: '.weft/up', env: 'WEFT_STATE_DIR', description: 'Folder for the local cluster (kubeconfig, logs, data)' },
+  cacheDir: { kind: 'string', env: 'WEFT_CACHE_DIR', description: 'Cache of the built Kubernetes binaries (default ~/.cache/weft)' },
+  nodes: { kind: 'int', default: 2, min: 1, max: 50, env: 'WEFT_NODES', description: 'Number of fake kwok nodes' },
+  podNetns: { kind: 'string', default: 'weft-pods', env: 'WEFT_POD_NETNS', description: 'Network namespace for pod IPs; empty to skip' },
+} as const;
+
+/** `weft up`: a local Kubernetes control plane with Weft running against it, until Ctrl-C. */
+export function createUpCommand(): Command<Logger> {
+  return defineCommand({
+    name: 'up',
+    summary: 'Start a local Kubernetes control plane and run Weft against it until Ctrl-C',
+    options: upOptions,
+    run: async (options, ctx) => {
+      const loaded = await loadLocalCluster();
+      if (!loaded.ok) {
+        ctx.log.error({ err: loaded.error }, 'local cluster unavailable');
+        return 1;
+      }
+      const progress = (line: string): void => void process.stderr.write(`  ${line}\n`);
+      process.stderr.write('Starting the local control plane (the first run builds Kubernetes from source; later runs reuse the cache)\n');
+      const cluster = await loaded.module.startLocalCluster({
+        stateDir: resolve(options.stateDir),
+        cacheDir: options.cacheDir,
+        nodes: options.nodes,
+        podNetns: options.podNetns,
+        log: ctx.log.child({ component: 'local-cluster' }),
+        onProgress: progress,
+        signal: ctx.signal,
+      });
+      try {
+        return await serve(cluster, ctx.log, ctx.stdout, ctx.signal);
+      } finally {
+        process.stderr.write('Stopping the local control plane\n');
+        await cluster.stop();
+      }
+    },
+  });
+}
+
+async function serve(cluster: LocalCluster, log: Logger, stdout: NodeJS.WritableStream, signal: AbortSignal): Promise<number> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(cluster.kubeconfigPath);
+  const crds = await readManifestDir(resolve(REPO_ROOT, 'crds'));
+  if (!crds.ok) {
+    log.error({ err: crds.error }, 'cannot read CRDs');
+    return 1;
+  }
+  await applyObjects(kc, crds.objects);
+  log.info({ crds: crds.objects.length }, 'applied CRDs');
+  stdout.write(
+    [
+      '',
+      'Weft is up. In another shell:',
+      '',
+      `  export KUBECONFIG=${cluster.kubeconfigPath}`,
+      `  export PATH=${cluster.binDir}:$PATH   # kubectl v1.33 built with the cluster`,
+      '  kubectl get nodes',
+      '',
+      'Press Ctrl-C to stop and clean up.',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((done) => {
+    if (signal.aborted) done();
+    else signal.addEventListener('abort', () => { done(); }, { once: true });
+  });
+  return 0;
+}
