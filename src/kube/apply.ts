@@ -1,4 +1,4 @@
-import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { KubernetesObjectApi, PatchStrategy, type KubeConfig } from '@kubernetes/client-node';
 import type { ManifestObject } from './manifests.ts';
 
 /** The field manager of every Weft write; one name so server-side apply ownership is stable. */
