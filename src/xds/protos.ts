@@ -1,0 +1,67 @@
+/**
+ * Loads the Envoy v3 / cncf xds / googleapis protos that `@grpc/grpc-js-xds` ships under
+ * `deps/` into one protobufjs Root (field names kept as in the .proto files). Nothing is
+ * vendored or generated: the Root is built once per process at start-up (~250 ms).
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import protobuf from 'protobufjs';
+
+const require = createRequire(import.meta.url);
+
+/** Files whose messages may appear in resources we serve or in the services we implement. */
+export const PROTO_FILES: readonly string[] = [
+  'envoy/service/discovery/v3/ads.proto',
+  'envoy/service/status/v3/csds.proto',
+  'envoy/config/cluster/v3/cluster.proto',
+  'envoy/config/endpoint/v3/endpoint.proto',
+  'envoy/config/listener/v3/listener.proto',
+  'envoy/config/route/v3/route.proto',
+  'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
+  'envoy/extensions/filters/http/router/v3/router.proto',
+  'envoy/extensions/filters/http/fault/v3/fault.proto',
+  'envoy/extensions/load_balancing_policies/ring_hash/v3/ring_hash.proto',
+  'envoy/extensions/load_balancing_policies/round_robin/v3/round_robin.proto',
+  'envoy/extensions/load_balancing_policies/wrr_locality/v3/wrr_locality.proto',
+  'envoy/extensions/transport_sockets/tls/v3/tls.proto',
+  'xds/type/v3/typed_struct.proto',
+];
+
+/** The include directories: grpc-js-xds's deps plus protobufjs's copies of the well-known types. */
+export function protoIncludeDirs(): string[] {
+  const xdsRoot = dirname(require.resolve('@grpc/grpc-js-xds/package.json'));
+  const protobufRoot = dirname(require.resolve('protobufjs/package.json'));
+  return [
+    ...['envoy-api', 'xds', 'protoc-gen-validate', 'googleapis'].map((d) => join(xdsRoot, 'deps', d)),
+    protobufRoot,
+  ];
+}
+
+let shared: protobuf.Root | undefined;
+
+/** The process-wide Root; loaded on first use. */
+export function xdsProtoRoot(): protobuf.Root {
+  shared ??= loadRoot(PROTO_FILES);
+  return shared;
+}
+
+export function loadRoot(files: readonly string[]): protobuf.Root {
+  const dirs = protoIncludeDirs();
+  const root = new protobuf.Root();
+  root.resolvePath = (_origin: string, target: string): string => {
+    for (const dir of dirs) {
+      const candidate = join(dir, target);
+      if (existsSync(candidate)) return candidate;
+    }
+    return target;
+  };
+  root.loadSync([...files], { keepCase: true });
+  root.resolveAll();
+  return root;
+}
+
+/** Looks up a message type by full name (without the type URL prefix); throws if absent (a programmer bug). */
+export function messageType(name: string): protobuf.Type {
+  return xdsProtoRoot().lookupType(name);
+}
