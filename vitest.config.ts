@@ -16,6 +16,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.e2e.test.ts'],
           environment: 'node',
           globalSetup: ['test/e2e/global-setup.ts'],
+          setupFiles: ['test/e2e/support/setup-file.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           fileParallelism: false,

@@ -14,6 +14,12 @@ export interface LocalClusterOptions {
   readonly nodes: number;
   /** Name of the network namespace that holds pod IPs; empty to skip it. */
   readonly podNetns: string;
+  /** The range kwok hands pod IPs out from (default 10.244.0.0/16); unique per concurrent cluster. */
+  readonly podCidr?: string | undefined;
+  /** The /30 joining the host to the pod namespace (default 10.243.255.0/30). */
+  readonly linkPrefix?: string | undefined;
+  /** Keep the state folder (logs, data) after stop. */
+  readonly keepState?: boolean | undefined;
   readonly log: Logger;
   /** Receives human-readable progress lines (build steps, start-up phases). */
   readonly onProgress: (line: string) => void;
@@ -27,6 +33,8 @@ export interface LocalCluster {
   readonly binDir: string;
   readonly nodeNames: readonly string[];
   readonly logDir: string;
+  /** The network namespace where pod IPs live, or '' when it could not be created. */
+  readonly podNetns: string;
   /** The last lines of every component's log, for failure reports. */
   readonly logTails: (lines?: number) => string;
   /** Stops exactly the processes this cluster started and removes what it created. */

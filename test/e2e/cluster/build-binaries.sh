@@ -7,7 +7,8 @@
 # Prints the bin directory on the last line of stdout.
 set -euo pipefail
 
-K8S_VERSION="${K8S_VERSION:-1.33.5}"
+# 1.33.4: every staging module of this release is served by the module proxy (1.33.5 lacks some).
+K8S_VERSION="${K8S_VERSION:-1.33.4}"
 ETCD_VERSION="${ETCD_VERSION:-3.5.21}"
 KWOK_VERSION="${KWOK_VERSION:-0.7.0}"
 
@@ -16,6 +17,12 @@ KEY="k8s-v${K8S_VERSION}-etcd-v${ETCD_VERSION}-kwok-v${KWOK_VERSION}"
 BIN="$CACHE_ROOT/$KEY/bin"
 STAGES="$CACHE_ROOT/$KEY/stages"
 BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
+
+# Runs a quiet go command; on failure prints the tail of its output.
+quiet() {
+  local out="$WORK/quiet.log"
+  if ! "$@" >"$out" 2>&1; then log "failed: $*"; grep -v '^go: downloading' "$out" | tail -n 30 >&2; return 1; fi
+}
 
 log() { printf '[weft-build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -55,7 +62,7 @@ next() { step=$((step + 1)); log "[$step/$total] $*"; }
 
 next "kwok v$KWOK_VERSION"
 if [[ ! -x "$BIN/kwok" ]]; then
-  (cd "$WORK" && GOBIN="$BIN" go install "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION")
+  (cd "$WORK" && GOBIN="$BIN" quiet go install "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION")
 fi
 KWOK_DIR="$(cd "$WORK" && go mod download -json "sigs.k8s.io/kwok@v$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)",*/\1/p')"
 cp "$KWOK_DIR/kustomize/stage/node/fast/node-initialize.yaml" \
@@ -68,21 +75,21 @@ chmod u+w "$STAGES"/*.yaml
 next "etcd v$ETCD_VERSION"
 if [[ ! -x "$BIN/etcd" ]]; then
   mkdir -p "$WORK/etcd" && cd "$WORK/etcd"
-  go mod init example.invalid/etcdbuild >/dev/null 2>&1
-  go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" >/dev/null 2>&1
+  quiet go mod init example.invalid/etcdbuild
+  quiet go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION"
   go_build_progress etcd -trimpath -ldflags "-s -w" -o "$BIN/etcd" go.etcd.io/etcd/server/v3
 fi
 
 next "kubernetes v$K8S_VERSION: resolving modules"
 MINOR="${K8S_VERSION#1.}"
 mkdir -p "$WORK/k8s" && cd "$WORK/k8s"
-go mod init example.invalid/k8sbuild >/dev/null 2>&1
+quiet go mod init example.invalid/k8sbuild
 GOMOD="$(go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)",*/\1/p')"
 for m in $(awk '$2=="=>" && $3 ~ /^\.\/staging\/src\// {print $1}' "$GOMOD"); do
   go mod edit -replace="$m=$m@v0.$MINOR"
 done
 CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
-go get $(printf "k8s.io/kubernetes/cmd/%s@v$K8S_VERSION " "${CMDS[@]}") >/dev/null 2>&1
+quiet go get $(printf "k8s.io/kubernetes/cmd/%s@v$K8S_VERSION " "${CMDS[@]}")
 
 next "kubernetes v$K8S_VERSION: compiling ${CMDS[*]} (a cold build takes several minutes)"
 go_build_progress kubernetes -trimpath \

@@ -1,0 +1,64 @@
+/**
+ * Starts one real local control plane for the whole e2e run (or uses WEFT_E2E_KUBECONFIG),
+ * applies crds/, and hands the kubeconfig to the tests through vitest's provide/inject.
+ */
+import { KubeConfig } from '@kubernetes/client-node';
+import { resolve } from 'node:path';
+import { pino } from 'pino';
+import type { TestProject } from 'vitest/node';
+import { applyObjects } from '../../src/kube/apply.ts';
+import { readManifestDir } from '../../src/kube/manifests.ts';
+import { startLocalCluster } from './cluster/local-cluster.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kubeconfig: string;
+    /** Folder of the component logs ('' for an external cluster). */
+    clusterLogDir: string;
+    /** Network namespace holding pod IPs ('' when unavailable or external). */
+    podNetns: string;
+  }
+}
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+async function applyCrds(kubeconfigPath: string): Promise<void> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  const crds = await readManifestDir(resolve(ROOT, 'crds'));
+  if (!crds.ok) throw new Error(crds.error);
+  await applyObjects(kc, crds.objects);
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const external = process.env.WEFT_E2E_KUBECONFIG;
+  if (external !== undefined && external !== '') {
+    await applyCrds(external);
+    project.provide('kubeconfig', external);
+    project.provide('clusterLogDir', '');
+    project.provide('podNetns', '');
+    return () => Promise.resolve();
+  }
+  const began = Date.now();
+  const cluster = await startLocalCluster({
+    stateDir: resolve(ROOT, '.weft/e2e'),
+    nodes: 2,
+    podNetns: 'weft-e2e-pods',
+    podCidr: '10.245.0.0/16',
+    linkPrefix: '10.243.254.0/30',
+    keepState: true,
+    log: pino({ level: process.env.WEFT_E2E_LOG_LEVEL ?? 'warn' }, process.stderr),
+    onProgress: (line) => { process.stderr.write(`[e2e cluster] ${line}\n`); },
+  });
+  process.stderr.write(`[e2e cluster] ready in ${((Date.now() - began) / 1000).toFixed(1)} s at ${cluster.server}\n`);
+  try {
+    await applyCrds(cluster.kubeconfigPath);
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+  project.provide('kubeconfig', cluster.kubeconfigPath);
+  project.provide('clusterLogDir', cluster.logDir);
+  project.provide('podNetns', cluster.podNetns);
+  return () => cluster.stop();
+}
