@@ -34,11 +34,11 @@ export function parseManifests(text: string, source: string): ManifestRead {
   return { ok: true, objects };
 }
 
-/** Reads every .yaml/.yml file of a folder (recursively, sorted by path). */
+/** Reads every .yaml/.yml file of a folder (recursively, sorted by path), except kustomization files. */
 export async function readManifestDir(dir: string): Promise<ManifestRead> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const files = entries
-    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name) && !/^kustomization\.ya?ml$/.test(e.name))
     .map((e) => join(e.parentPath, e.name))
     .sort();
   const objects: ManifestObject[] = [];

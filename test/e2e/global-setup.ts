@@ -17,6 +17,8 @@ declare module 'vitest' {
     clusterLogDir: string;
     /** Network namespace holding pod IPs ('' when unavailable or external). */
     podNetns: string;
+    /** Folder of the pinned binaries, kubectl among them ('' for an external cluster: use PATH). */
+    binDir: string;
   }
 }
 
@@ -37,6 +39,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('kubeconfig', external);
     project.provide('clusterLogDir', '');
     project.provide('podNetns', '');
+    project.provide('binDir', '');
     return () => Promise.resolve();
   }
   const began = Date.now();
@@ -60,5 +63,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('kubeconfig', cluster.kubeconfigPath);
   project.provide('clusterLogDir', cluster.logDir);
   project.provide('podNetns', cluster.podNetns);
+  project.provide('binDir', cluster.binDir);
   return () => cluster.stop();
 }
