@@ -1,0 +1,136 @@
+/**
+ * One incremental ADS stream (DeltaAggregatedResources). Checklist items (xds.md §2) are marked
+ * where they are implemented.
+ */
+import { deltaFieldOf, type XdsResource } from './resource.ts';
+import { isGrpcClient, type DeltaRequest } from './requests.ts';
+import { createStreamCore, type StreamContext, type StreamCore, type TransportWriter, type TypeState } from './stream-core.ts';
+import { allowsLegacyWildcard } from './type-urls.ts';
+import { encodeDeltaResponse } from './wire.ts';
+
+/** `held` value of an explicitly subscribed name the client was told does not exist. */
+const MISSING = '\u0000missing';
+
+export interface DeltaStream {
+  readonly core: StreamCore;
+  handle(request: DeltaRequest): void;
+}
+
+export function createDeltaStream(ctx: StreamContext, writer: TransportWriter): DeltaStream {
+  const core = createStreamCore(ctx, writer, flush);
+
+  function handle(request: DeltaRequest): void {
+    core.bindNode(request.node);
+    const state = core.typeState(request.typeUrl);
+    if (state === undefined) {
+      ctx.log.debug({ stream: ctx.id, typeUrl: request.typeUrl.slice(0, 200) }, 'ignoring request for unserved type');
+      return;
+    }
+    // Item 5: a stale nonce only means this is not an ACK; subscription changes always apply.
+    core.settle(state, request.responseNonce, '', request.errorDetail);
+    const first = !state.requested;
+    state.requested = true;
+    if (first) {
+      // Item 16: what the client already holds (e.g. from a previous control-plane process).
+      for (const [name, version] of request.initialResourceVersions) state.held.set(name, version);
+      state.dirtyAll = true;
+    }
+    subscribe(state, request, first);
+    unsubscribe(state, request.unsubscribe);
+    if (first && state.wildcard) state.mustRespond = true;
+    core.schedule();
+  }
+
+  function subscribe(state: TypeState, request: DeltaRequest, first: boolean): void {
+    for (const name of request.subscribe) {
+      if (name === '*') {
+        core.setWildcard(state, true);
+        state.dirtyAll = true;
+        continue;
+      }
+      if (state.names.has(name)) continue;
+      core.watchName(state, name);
+      // Item 9: a newly subscribed name is sent even if the client had it before, unless it
+      // declared that exact version in this first request.
+      if (!(first && request.initialResourceVersions.has(name))) state.held.delete(name);
+      state.dirty.add(name);
+    }
+    const legacy = first && request.subscribe.length === 0 && allowsLegacyWildcard(state.typeUrl) && !isGrpcClient(core.node);
+    if (legacy) core.setWildcard(state, true);
+  }
+
+  function unsubscribe(state: TypeState, names: readonly string[]): void {
+    for (const name of names) {
+      if (name === '*') {
+        core.setWildcard(state, false);
+        for (const held of [...state.held.keys()]) if (!state.names.has(held)) state.held.delete(held);
+        continue;
+      }
+      core.unwatchName(state, name);
+      if (state.wildcard) {
+        // Item 17: still covered by the wildcard, so tell the client again whether it exists.
+        state.held.set(name, '');
+        state.dirty.add(name);
+      } else {
+        state.held.delete(name);
+      }
+    }
+  }
+
+  function candidates(state: TypeState): Iterable<string> {
+    if (!state.dirtyAll) return state.dirty;
+    const all = new Set(state.names);
+    for (const name of state.held.keys()) all.add(name);
+    if (state.wildcard) for (const name of ctx.cache.names(core.group, state.typeUrl)) all.add(name);
+    return all;
+  }
+
+  function flush(state: TypeState): void {
+    const startedAtNs = process.hrtime.bigint();
+    const resources: XdsResource[] = [];
+    const removed: string[] = [];
+    for (const name of candidates(state)) {
+      const named = state.names.has(name);
+      if (!named && !state.wildcard) continue;
+      const resource = ctx.cache.get(core.group, state.typeUrl, name);
+      const held = state.held.get(name);
+      if (resource !== undefined) {
+        // Item 18: per-resource versions drive the diff, not system_version_info.
+        if (held !== resource.version) resources.push(resource);
+        continue;
+      }
+      if (held === MISSING || (held === undefined && !named)) continue;
+      // Items 15 and 16: subscribed-but-missing and held-but-gone names go to removed_resources.
+      removed.push(name);
+    }
+    state.dirty.clear();
+    state.dirtyAll = false;
+    if (resources.length === 0 && removed.length === 0 && !state.mustRespond) {
+      core.releaseHolds(state);
+      return;
+    }
+    const carried = new Map<string, string>();
+    for (const resource of resources) {
+      state.held.set(resource.name, resource.version);
+      carried.set(resource.name, resource.version);
+    }
+    for (const name of removed) {
+      if (state.names.has(name)) state.held.set(name, MISSING);
+      else state.held.delete(name);
+      carried.set(name, '');
+    }
+    const version = core.nextVersion();
+    const nonce = core.nextNonce();
+    const bytes = encodeDeltaResponse({
+      systemVersionInfo: version,
+      typeUrl: state.typeUrl,
+      nonce,
+      controlPlane: ctx.controlPlane,
+      resourceFields: resources.map(deltaFieldOf),
+      removed,
+    });
+    core.send(state, bytes, version, nonce, carried, startedAtNs);
+  }
+
+  return { core, handle };
+}
