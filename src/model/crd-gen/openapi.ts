@@ -12,7 +12,7 @@ const oneOfRule = (group: readonly string[]): CelRule => ({
   check: () => true,
 });
 
-const optional = <T>(key: string, value: T | undefined): OpenApi => (value === undefined ? {} : { [key]: value });
+const optional = (key: string, value: unknown): OpenApi => (value === undefined ? {} : { [key]: value });
 
 /** Converts one node; property order is kept so the output is deterministic. */
 export function toOpenApi(schema: Schema): OpenApi {
