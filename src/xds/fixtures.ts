@@ -53,14 +53,14 @@ export function loadAssignment(clusterName: string, endpoints: readonly Endpoint
 }
 
 export interface ListenerOptions {
-  /** HTTP fault filter (delay/abort) applied before the router. */
-  readonly fault?: boolean;
+  /** HTTP fault filter config (HTTPFault: delay/abort) applied before the router. */
+  readonly fault?: ResourceInput;
 }
 
 /** A gRPC client ("api") listener pointing at RDS `routeName`. */
 export function apiListener(name: string, routeName: string, options: ListenerOptions = {}): ResourceInput {
   const filters = [
-    ...(options.fault === true ? [{ name: 'envoy.filters.http.fault', typed_config: { '@type': FAULT } }] : []),
+    ...(options.fault === undefined ? [] : [{ name: 'envoy.filters.http.fault', typed_config: { '@type': FAULT, ...options.fault } }]),
     { name: 'envoy.filters.http.router', typed_config: { '@type': ROUTER } },
   ];
   return {

@@ -229,7 +229,7 @@ describe('SotW ADS checklist', () => {
     const next: Record<string, ResourceInput[]> = {
       [CDS]: [cluster('a', { maxRequests: 5 })],
       [EDS]: [loadAssignment('a', [ep(2)])],
-      [LDS]: [apiListener('a', 'a', { fault: true })],
+      [LDS]: [apiListener('a', 'a', { fault: {} })],
       [RDS]: [routeConfig('a', [routeTo('a', { timeout: { seconds: 3 } })])],
     };
     h.cache.setResources('default', next);
