@@ -2,6 +2,7 @@ import type { Command } from '../config/config.ts';
 import type { Logger } from '../log.ts';
 import { createHelpCommand } from './help.ts';
 import { createUpCommand } from './up.ts';
+import { createValidateCommand } from './validate.ts';
 import { createVersionCommand } from './version.ts';
 
 /** Every `weft` subcommand. Later capabilities add one line each. */
@@ -11,6 +12,7 @@ export function allCommands(): readonly Command<Logger>[] {
     createHelpCommand(() => commands),
     createVersionCommand(),
     createUpCommand(),
+    createValidateCommand(),
   );
   return commands;
 }
