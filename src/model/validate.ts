@@ -21,9 +21,11 @@ export interface ValidateOptions {
 const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
 const DNS1123_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
 const SUBDOMAIN_MESSAGE = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+/** Annotations Istio's webhook rejects on networking objects (`validateMetadata`). */
 const RESERVED_ANNOTATIONS: Readonly<Record<string, string>> = {
-  'internal.istio.io/parent': '"internal.istio.io/parent" annotation found, this may not be set by users',
-  'istio.io/dry-run': '"istio.io/dry-run" annotation is only supported on AuthorizationPolicy',
+  'internal.istio.io/webhook-always-reject': '"internal.istio.io/webhook-always-reject" annotation found, rejecting',
+  'internal.istio.io/parent-namespace': '"internal.istio.io/parent-namespace" annotation found, this may not be set by users',
+  'internal.istio.io/parents': '"internal.istio.io/parents" annotation found, this may not be set by users',
 };
 
 type Json = Readonly<Record<string, unknown>>;
@@ -65,6 +67,7 @@ function readMetadata(report: Report, value: unknown, options: ValidateOptions):
   for (const key of Object.keys(annotations ?? {})) {
     const message = Object.hasOwn(RESERVED_ANNOTATIONS, key) ? RESERVED_ANNOTATIONS[key] : undefined;
     if (message !== undefined) report.error(field('metadata.annotations', key), message);
+    if (key === 'istio.io/dry-run') report.error(field('metadata.annotations', key), `${namespace}/${name} has unsupported annotation istio.io/dry-run, please remove the annotation`);
   }
   const generation = typeof meta.generation === 'number' ? meta.generation : undefined;
   return {
@@ -92,7 +95,7 @@ function checkSemantics(report: Report, resource: IstioResource): void {
       checkServiceEntry(report, ns, resource.spec);
       return;
     case 'Sidecar':
-      checkSidecar(report, resource.spec);
+      checkSidecar(report, ns, resource.spec);
       return;
     case 'WorkloadEntry':
       checkWorkloadEntry(report, resource.spec);

@@ -128,8 +128,8 @@ export function checkExportTo(report: Report, path: string, namespace: string, e
     if (!seen.has(namespace)) report.error(path, 'destination rule with workload selector cannot have exportTo beyond current namespace');
     else if (seen.size > 1) report.error(path, 'destination rule with workload selector cannot have multiple entries in exportTo');
   }
-  if (seen.has('*') && seen.size > 1) report.error(path, 'cannot have both public (*) and non-public exportTo values for a resource');
-  if (seen.has('~') && seen.size > 1) report.error(path, 'cannot export service entry to no one (~) and someone');
+  if (seen.has('*') && exportTo.length > 1) report.error(path, 'cannot have both public (*) and non-public exportTo values for a resource');
+  if (seen.has('~') && exportTo.length > 1) report.error(path, 'cannot export service entry to no one (~) and someone');
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -137,7 +137,7 @@ const PSEUDO_HEADERS = new Set([':authority', ':method', ':path', ':scheme', ':s
 
 export function validateHeaderName(name: string): string | undefined {
   if (name === '') return 'header name cannot be empty';
-  if (PSEUDO_HEADERS.has(name.toLowerCase())) return undefined;
+  if (PSEUDO_HEADERS.has(name)) return undefined;
   return TOKEN.test(name) ? undefined : `header name ${name} is not a valid header name`;
 }
 
@@ -155,15 +155,42 @@ export function validatePortName(name: string | undefined): string | undefined {
   return name === undefined || !isDns1123Label(name) ? `invalid port name: ${name ?? ''}` : undefined;
 }
 
-/** `ValidateIPSubnet`: an IP or a CIDR block. */
+/** `ValidateIPSubnet`: a CIDR block (exactly one `/`) or an IP. */
 export function validateIPSubnet(subnet: string): string | undefined {
-  const slash = subnet.indexOf('/');
-  if (slash === -1) return isIPAddress(subnet) ? undefined : `${subnet} is not a valid IP`;
-  const ip = subnet.slice(0, slash);
-  const bits = subnet.slice(slash + 1);
+  if (subnet.split('/').length !== 2) return isIPAddress(subnet) ? undefined : `${subnet} is not a valid IP`;
+  const [ip = '', bits = ''] = subnet.split('/');
   const max = isIP(ip) === 4 ? 32 : 128;
-  const ok = isIPAddress(ip) && /^\d{1,3}$/.test(bits) && Number(bits) <= max;
-  return ok ? undefined : `${JSON.stringify(subnet)} is not a valid CIDR block`;
+  const ok = isIP(ip) !== 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= max;
+  return ok ? undefined : `${subnet} is not a valid CIDR block`;
+}
+
+/** `ValidateUnixAddress` of the path after `unix://`. */
+export function validateUnixAddress(address: string): string | undefined {
+  if (address === '') return 'unix address must not be empty';
+  if (address.startsWith('@')) return undefined;
+  return !address.startsWith('/') || address.endsWith('/') ? `${address} is not an absolute path to a file` : undefined;
+}
+
+/** `ValidatePartialWildCard`: `*` alone or a `*.` prefix, nothing else. */
+export function validatePartialWildcard(host: string): string | undefined {
+  return host.includes('*') && host.length !== 1 && !host.startsWith('*.') ? `partial wildcard ${JSON.stringify(host)} not allowed` : undefined;
+}
+
+/** `ValidateAlphaWorkloadSelector` / `validateWorkloadSelector`: no empty keys, no wildcards. */
+export function checkSelectorLabels(report: Report, path: string, labels: Readonly<Record<string, string>>): boolean {
+  let ok = true;
+  for (const [k, v] of Object.entries(labels)) {
+    const kv = JSON.stringify(`${k}=${v}`);
+    if (k === '') {
+      report.error(path, `empty key is not supported in selector: ${kv}`);
+      ok = false;
+    }
+    if (k.includes('*') || v.includes('*')) {
+      report.error(field(path, k), `wildcard is not supported in selector: ${kv}`);
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 /** Go's `%v` of a float64. */

@@ -1,7 +1,7 @@
 /** `ValidateDestinationRule` (istio.md §2.2, DestinationRule). */
 import type { DestinationRuleSpec, TrafficPolicy } from '../types.ts';
 import { at, field, type Report } from '../validated.ts';
-import { checkDuration, checkExportTo, checkLabels, goFloat, isIPAddress, validateFQDN, validatePort, validateWildcardDomain } from './common.ts';
+import { checkDuration, checkExportTo, checkLabels, checkSelectorLabels, goFloat, isIPAddress, validateFQDN, validatePort, validateWildcardDomain } from './common.ts';
 import { checkSubsetName } from './http-route.ts';
 
 type LoadBalancer = NonNullable<TrafficPolicy['loadBalancer']>;
@@ -9,9 +9,11 @@ type ConnectionPool = NonNullable<TrafficPolicy['connectionPool']>;
 type Outlier = NonNullable<TrafficPolicy['outlierDetection']>;
 type ClientTls = NonNullable<TrafficPolicy['tls']>;
 
+/** Envoy's primality test (utility.cc), which Istio copies: 1, 2 and 3 are "prime", 0 is not. */
 const isPrime = (n: number): boolean => {
-  if (n < 2) return false;
-  for (let d = 2; d * d <= n; d++) if (n % d === 0) return false;
+  if (n !== 0 && n < 4) return true;
+  if (n % 2 === 0) return false;
+  for (let d = 3; d * d <= n; d += 2) if (n % d === 0) return false;
   return true;
 };
 
@@ -32,14 +34,16 @@ function checkConsistentHash(report: Report, path: string, ch: NonNullable<LoadB
     const size = ch.maglev.tableSize ?? 0;
     const p = field(field(path, 'maglev'), 'tableSize');
     if (size === 0) report.error(p, 'tableSize must be set for maglev');
-    else if (!isPrime(size)) report.error(p, 'tableSize must be a prime number for maglev');
-    else if (size >= 5000011) report.error(p, 'tableSize must be less than 5000011 for maglev');
+    if (size >= 5000011) report.error(p, 'tableSize must be less than 5000011 for maglev');
+    if (!isPrime(size)) report.error(p, 'tableSize must be a prime number for maglev');
   }
-  if ((ch.minimumRingSize ?? 0) !== 0 && (ch.ringHash !== undefined || ch.maglev !== undefined)) {
-    report.error(path, 'only one of MinimumRingSize or Maglev/Ringhash can be specified');
+  if ((ch.minimumRingSize ?? 0) !== 0) {
+    report.warn(field(path, 'minimumRingSize'), "consistent hash MinimumRingSize is deprecated, use ConsistentHashLB's RingHash configuration instead", 'IST0133');
+    if (ch.ringHash !== undefined || ch.maglev !== undefined) report.error(path, 'only one of MinimumRingSize or Maglev/Ringhash can be specified');
   }
 }
 
+/** `ValidateLocalityLbSetting` (early returns as in Istio). */
 function checkLocality(report: Report, path: string, lb: LoadBalancer, outlier: Outlier | undefined): void {
   const setting = lb.localityLbSetting;
   if (setting === undefined) return;
@@ -47,16 +51,34 @@ function checkLocality(report: Report, path: string, lb: LoadBalancer, outlier: 
   const p = field(path, 'localityLbSetting');
   const distribute = setting.distribute ?? [];
   const failover = setting.failover ?? [];
-  if (distribute.length > 0 && failover.length > 0) report.error(p, "can not simultaneously specify 'distribute' and 'failover'");
-  if (failover.length > 0 && outlier === undefined) report.warn(p, 'outlier detection policy must be provided for failover', 'IST0133');
-  distribute.forEach((d, i) => {
+  const priority = setting.failoverPriority ?? [];
+  if (distribute.length > 0 && failover.length > 0) {
+    report.error(p, "can not simultaneously specify 'distribute' and 'failover'");
+    return;
+  }
+  const topology = priority.find((l) => ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone'].includes(l));
+  if (failover.length > 0 && topology !== undefined) {
+    report.error(p, `can not simultaneously set 'failover' and topology label '${topology}' in 'failover_priority'`);
+    return;
+  }
+  for (const [i, d] of distribute.entries()) {
+    const dp = at(field(p, 'distribute'), i);
     let total = 0;
-    for (const [loc, weight] of Object.entries(d.to ?? {})) {
-      if (weight <= 0 || weight > 100) report.error(field(field(at(field(p, 'distribute'), i), 'to'), loc), 'locality weight must be in range [1, 100]');
+    for (const weight of Object.values(d.to ?? {})) {
+      if (weight <= 0 || weight > 100) {
+        report.error(field(dp, 'to'), 'locality weight must be in range [1, 100]');
+        return;
+      }
       total += weight;
     }
-    if (total !== 100) report.error(at(field(p, 'distribute'), i), `total locality weight ${total} != 100`);
-  });
+    if (total !== 100) {
+      report.error(field(dp, 'to'), `total locality weight ${total} != 100`);
+      return;
+    }
+    checkLocalities(report, field(dp, 'to'), Object.keys(d.to ?? {}));
+  }
+  checkLocalities(report, field(p, 'distribute'), distribute.map((d) => d.from ?? ''));
+  if ((failover.length > 0 || priority.length > 0) && outlier === undefined) report.warn(p, 'outlier detection policy must be provided for failover', 'IST0133');
   failover.forEach((f, i) => {
     const fp = at(field(p, 'failover'), i);
     const from = f.from ?? '';
@@ -65,6 +87,29 @@ function checkLocality(report: Report, path: string, lb: LoadBalancer, outlier: 
     if (from.includes('/') || to.includes('/')) report.error(fp, 'locality lb failover only specify region');
     if (from.includes('*') || to.includes('*')) report.error(fp, "locality lb failover region should not contain '*' wildcard");
   });
+}
+
+/** `validateLocalities`: at most one trailing `*`, no empty parts, no overlaps (first problem only). */
+function checkLocalities(report: Report, path: string, localities: readonly string[]): void {
+  const seen: string[][] = [];
+  for (const locality of localities) {
+    const stars = locality.split('*').length - 1;
+    if (stars > 1 || (stars === 1 && !locality.endsWith('*'))) {
+      report.error(path, `locality ${locality} wildcard '*' number can not exceed 1 and must be in the end`);
+      return;
+    }
+    const parts = locality.split('/', 3);
+    if (parts.some((x) => x === '')) {
+      report.error(path, `locality ${locality} must not contain empty region/zone/subzone info`);
+      return;
+    }
+    const overlaps = seen.some((s) => s.every((x, k) => x === '*' || parts[k] === undefined || parts[k] === '*' || x === parts[k]));
+    if (overlaps) {
+      report.error(path, `locality ${locality} overlap with previous specified ones`);
+      return;
+    }
+    seen.push(parts);
+  }
 }
 
 function checkLoadBalancer(report: Report, path: string, lb: LoadBalancer, outlier: Outlier | undefined): void {
@@ -77,7 +122,6 @@ function checkLoadBalancer(report: Report, path: string, lb: LoadBalancer, outli
   if (w.duration === undefined) report.error(field(wp, 'duration'), 'duration is required');
   else checkDuration(report, field(wp, 'duration'), w.duration);
   if (w.minimumPercent !== undefined && w.minimumPercent > 100) report.error(field(wp, 'minimumPercent'), 'minimumPercent value should be less than or equal to 100');
-  if (w.minimumPercent !== undefined && w.minimumPercent < 0) report.error(field(wp, 'minimumPercent'), 'minimumPercent value should be greater than or equal to 0');
   if (w.aggression !== undefined && w.aggression <= 0) report.error(field(wp, 'aggression'), 'aggression should be greater than 0');
 }
 
@@ -85,7 +129,7 @@ function nonNegative(report: Report, path: string, value: number | undefined, wh
   if (value !== undefined && value < 0) report.error(path, `${what} must be non-negative`);
 }
 
-function checkConnectionPool(report: Report, path: string, pool: ConnectionPool): void {
+export function checkConnectionPool(report: Report, path: string, pool: ConnectionPool): void {
   if (pool.http === undefined && pool.tcp === undefined) report.error(path, 'connection pool must have at least one field');
   const h = pool.http;
   if (h !== undefined) {
@@ -137,7 +181,7 @@ function checkOutlier(report: Report, path: string, o: Outlier): void {
 function checkClientTls(report: Report, path: string, tls: ClientTls): void {
   const set = (s: string | undefined): boolean => s !== undefined && s !== '';
   if (tls.insecureSkipVerify === true) {
-    const sans = (tls.subjectAltNames?.length ?? 0) > 0;
+    const sans = tls.subjectAltNames !== undefined;
     if (tls.mode === 'SIMPLE' && (set(tls.caCertificates) || set(tls.credentialName) || sans)) {
       report.error(path, 'cannot specify CaCertificates or CredentialName or SubjectAltNames when InsecureSkipVerify is set true');
     }
@@ -162,7 +206,7 @@ function checkTunnel(report: Report, path: string, tunnel: NonNullable<TrafficPo
   const fqdnErr = validateFQDN(host);
   if (fqdnErr !== undefined && !isIPAddress(host)) report.error(field(path, 'targetHost'), `tunnel target host must be valid FQDN or IP address: ${fqdnErr}; ${host} is not a valid IP`);
   const portErr = validatePort(tunnel.targetPort ?? 0);
-  if (portErr !== undefined) report.error(field(path, 'targetPort'), portErr);
+  if (portErr !== undefined) report.error(field(path, 'targetPort'), `tunnel target port is invalid: ${portErr}`);
 }
 
 type PolicyParts = Pick<TrafficPolicy, 'loadBalancer' | 'connectionPool' | 'outlierDetection' | 'tls'>;
@@ -180,30 +224,24 @@ export function checkTrafficPolicy(report: Report, path: string, policy: Traffic
     report.error(path, 'traffic policy must have at least one field');
     return;
   }
-  if (policy.tunnel !== undefined && policy.proxyProtocol !== undefined) report.error(path, 'tunnel and proxyProtocol must not be set together');
+  if (policy.tunnel !== undefined && policy.proxyProtocol !== undefined) {
+    report.error(path, 'tunnel and proxyProtocol must not be set together');
+    return;
+  }
   checkPolicyParts(report, path, policy);
   (policy.portLevelSettings ?? []).forEach((pls, i) => {
     const p = at(field(path, 'portLevelSettings'), i);
     if (pls.port === undefined) report.error(p, 'portTrafficPolicy must have valid port');
-    else {
-      const err = validatePort(pls.port.number ?? 0);
-      if (err !== undefined) report.error(field(field(p, 'port'), 'number'), err);
-    }
     if (pls.outlierDetection === undefined && pls.connectionPool === undefined && pls.loadBalancer === undefined && pls.tls === undefined) {
       report.error(p, 'port traffic policy must have at least one field');
-    }
-    checkPolicyParts(report, p, pls);
+    } else checkPolicyParts(report, p, pls);
   });
   if (policy.tunnel !== undefined) checkTunnel(report, field(path, 'tunnel'), policy.tunnel);
 }
 
 function checkSelector(report: Report, path: string, labels: Readonly<Record<string, string>> | undefined): void {
-  const entries = Object.entries(labels ?? {});
-  if (entries.length === 0) report.warn(path, 'workload selector specified without labels', 'IST0133');
-  for (const [k, v] of entries) {
-    if (k === '') report.error(path, `empty key is not supported in selector: ${JSON.stringify(k)}`);
-    if (k.includes('*') || v.includes('*')) report.error(field(path, k), `wildcard is not supported in selector: ${JSON.stringify(`${k}=${v}`)}`);
-  }
+  checkSelectorLabels(report, path, labels ?? {});
+  if (Object.keys(labels ?? {}).length === 0) report.warn(path, 'workload selector specified without labels', 'IST0133');
 }
 
 export function checkDestinationRule(report: Report, namespace: string, spec: DestinationRuleSpec): void {

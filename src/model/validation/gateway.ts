@@ -1,7 +1,7 @@
 /** `ValidateGateway` (istio.md §2.2, Gateway) and the host/TLS helpers Sidecar shares. */
 import type { GatewaySpec } from '../types.ts';
 import { at, field, type Report } from '../validated.ts';
-import { isDns1123Label, isHttpProtocol, isIPAddress, isKnownProtocol, isTlsProtocol, validatePort, validateWildcardDomain } from './common.ts';
+import { isDns1123Label, isHttpProtocol, isIPAddress, isKnownProtocol, isTlsProtocol, validatePartialWildcard, validatePort, validateUnixAddress, validateWildcardDomain } from './common.ts';
 
 type Server = NonNullable<GatewaySpec['servers']>[number];
 type ServerTls = NonNullable<Server['tls']>;
@@ -9,11 +9,16 @@ type Port = NonNullable<Server['port']>;
 
 const set = (s: string | undefined): boolean => s !== undefined && s !== '';
 
+/** `validateSidecarOrGatewayHostnamePart`. Gateways also accept IPs; sidecars report a bad name twice, as Istio does. */
 function checkHostnamePart(report: Report, path: string, host: string, isGateway: boolean): void {
   if (host !== '*' && !host.includes('.')) report.error(path, 'short names (non FQDN) are not allowed');
   const err = validateWildcardDomain(host);
-  if (err !== undefined && (!isGateway || !isIPAddress(host))) report.error(path, err);
-  if (isGateway && host.startsWith('*') && host.length > 1 && host[1] !== '.') report.error(path, `partial wildcard ${JSON.stringify(host)} not allowed`);
+  if (err !== undefined) {
+    if (!isGateway) report.error(path, err);
+    if (!isIPAddress(host)) report.error(path, err);
+  }
+  const partial = validatePartialWildcard(host);
+  if (partial !== undefined) report.error(path, partial);
 }
 
 /** `[namespace/]dnsName` entries of Gateway servers and Sidecar egress listeners. */
@@ -26,12 +31,9 @@ export function checkNamespacedHost(report: Report, path: string, host: string, 
   }
   const ns = host.slice(0, slash);
   const name = host.slice(slash + 1);
-  if (ns === '' || name === '') {
-    report.error(path, 'config namespace and dnsName in host entry cannot be empty');
-    return;
-  }
+  if (ns === '' || name === '') report.error(path, 'config namespace and dnsName in host entry cannot be empty');
   const special = isGateway ? ['*', '.'] : ['*', '.', '~'];
-  if (!special.includes(ns) && !isDns1123Label(ns)) report.error(path, `invalid namespace value ${JSON.stringify(ns)} in ${isGateway ? 'gateway' : 'sidecar'}`);
+  if (ns !== '' && !special.includes(ns) && !isDns1123Label(ns)) report.error(path, `invalid namespace value ${JSON.stringify(ns)} in ${isGateway ? 'gateway' : 'sidecar'}`);
   checkHostnamePart(report, path, name, isGateway);
 }
 
@@ -40,30 +42,52 @@ function checkIstioMutual(report: Report, path: string, tls: ServerTls): void {
     [set(tls.serverCertificate), 'server certificate'],
     [set(tls.privateKey), 'private key'],
     [set(tls.caCertificates), 'CA bundle'],
+    [(tls.tlsCertificates?.length ?? 0) > 0, 'tlsCertificates'],
     [set(tls.credentialName), 'credentialName'],
     [(tls.credentialNames?.length ?? 0) > 0, 'credentialNames'],
-    [(tls.tlsCertificates?.length ?? 0) > 0, 'tlsCertificates'],
   ];
   for (const [present, name] of what) if (present) report.error(path, `ISTIO_MUTUAL TLS cannot have associated ${name}`);
 }
 
+function tlsWarnings(report: Report, path: string, tls: ServerTls): void {
+  if ((tls.minProtocolVersion === 'TLSV1_0' || tls.minProtocolVersion === 'TLSV1_1') && (tls.cipherSuites?.length ?? 0) === 0) {
+    report.warn(path, 'TLS version below TLSV1_2 require setting compatible ciphers as by default they no longer include compatible ciphers.', 'IST0133');
+  }
+  const suites = tls.cipherSuites ?? [];
+  const duplicates = [...new Set(suites.filter((c, i) => suites.indexOf(c) !== i))].sort();
+  if (duplicates.length > 0) report.warn(field(path, 'cipherSuites'), `ignoring duplicate cipher suites: [${duplicates.join(' ')}]`, 'IST0133');
+}
+
 /** `validateTLSOptions` for server TLS. */
 export function checkServerTls(report: Report, path: string, tls: ServerTls): void {
+  tlsWarnings(report, path, tls);
   if (tls.mode === 'ISTIO_MUTUAL') {
     checkIstioMutual(report, path, tls);
     return;
   }
-  const sources = [set(tls.credentialName), (tls.credentialNames?.length ?? 0) > 0, set(tls.serverCertificate) || set(tls.privateKey), (tls.tlsCertificates?.length ?? 0) > 0];
-  if (sources.filter(Boolean).length > 1) report.error(path, 'only one of credential_name, credential_names, server_certificate/private_key, tls_certificates should be specified');
-  const mutual = tls.mode === 'MUTUAL' || tls.mode === 'OPTIONAL_MUTUAL';
-  const remote = set(tls.credentialName) || (tls.credentialNames?.length ?? 0) > 0 || (tls.tlsCertificates?.length ?? 0) > 0;
-  if ((tls.mode === 'SIMPLE' || mutual) && !remote) {
-    const mode = mutual ? 'MUTUAL' : 'SIMPLE';
-    if (!set(tls.serverCertificate)) report.error(field(path, 'serverCertificate'), `${mode} TLS requires a server certificate`);
-    if (!set(tls.privateKey)) report.error(field(path, 'privateKey'), `${mode} TLS requires a private key`);
-    if (mutual && !set(tls.caCertificates)) report.error(field(path, 'caCertificates'), 'MUTUAL TLS requires a client CA bundle');
+  const names = (tls.credentialNames?.length ?? 0) > 0;
+  const certs = (tls.tlsCertificates?.length ?? 0) > 0;
+  const passthrough = tls.mode === undefined || tls.mode === 'PASSTHROUGH' || tls.mode === 'AUTO_PASSTHROUGH';
+  if (passthrough && (set(tls.caCrl) || set(tls.serverCertificate) || set(tls.privateKey) || set(tls.caCertificates) || certs || set(tls.credentialName) || names)) {
+    report.warn(path, `${tls.mode ?? 'PASSTHROUGH'} mode does not use certificates, they will be ignored`, 'IST0133');
   }
-  if (set(tls.caCrl) && (set(tls.credentialName) || tls.mode === 'SIMPLE')) report.error(field(path, 'caCrl'), 'CRL is not supported with credentialName or SIMPLE TLS');
+  const sources = [set(tls.serverCertificate) && set(tls.privateKey), set(tls.credentialName), names, certs].filter(Boolean).length;
+  if (sources > 1) report.error(path, 'only one of credential_name, credential_names, server_certificate/private_key, tls_certificates should be specified');
+  const mutual = tls.mode === 'MUTUAL' || tls.mode === 'OPTIONAL_MUTUAL';
+  if ((tls.mode === 'SIMPLE' || mutual) && (set(tls.credentialName) || names)) return;
+  if (tls.mode === 'SIMPLE' || mutual) {
+    const prefix = mutual ? 'MUTUAL TLS' : 'SIMPLE TLS';
+    if (mutual && !set(tls.caCertificates)) report.error(field(path, 'caCertificates'), `${prefix} requires a client CA bundle`);
+    const toVerify = certs ? (tls.tlsCertificates ?? []) : [{ serverCertificate: tls.serverCertificate, privateKey: tls.privateKey }];
+    for (const cert of toVerify) {
+      if (!set(cert.serverCertificate)) report.error(field(path, 'serverCertificate'), `${prefix} requires a server certificate`);
+      if (!set(cert.privateKey)) report.error(field(path, 'privateKey'), `${prefix} requires a private key`);
+    }
+  }
+  if (set(tls.caCrl)) {
+    if (set(tls.credentialName)) report.error(field(path, 'caCrl'), 'CRL is not supported with credentialName. CRL has to be specified in the credential');
+    if (tls.mode === 'SIMPLE') report.error(field(path, 'caCrl'), 'CRL is not supported with SIMPLE TLS');
+  }
 }
 
 function checkServerPort(report: Report, path: string, port: Port | undefined, bind: string): boolean {
@@ -88,12 +112,11 @@ function checkServerPort(report: Report, path: string, port: Port | undefined, b
 }
 
 function checkBind(report: Report, path: string, port: Port | undefined, bind: string): void {
-  if (bind === '') return;
   if (bind.startsWith('unix://')) {
-    if ((port?.number ?? 0) !== 0) report.error(path, `port number must be 0 for unix domain socket: ${JSON.stringify(port)}`);
-    const sock = bind.slice('unix://'.length);
-    if (!sock.startsWith('/') && !sock.startsWith('@')) report.error(path, `${bind} is not an absolute path to a file system path or abstract socket`);
-  } else if (!isIPAddress(bind)) report.error(path, `${bind} is not a valid IP`);
+    const err = validateUnixAddress(bind.slice('unix://'.length));
+    if (err !== undefined) report.error(path, err);
+    if (port !== undefined && (port.number ?? 0) !== 0) report.error(path, `port number must be 0 for unix domain socket: ${JSON.stringify(port)}`);
+  } else if (bind !== '' && !isIPAddress(bind)) report.error(path, `${bind} is not a valid IP`);
 }
 
 function checkServer(report: Report, path: string, server: Server): void {
@@ -108,8 +131,12 @@ function checkServer(report: Report, path: string, server: Server): void {
   const protocol = server.port.protocol ?? '';
   if (isTlsProtocol(protocol) && server.tls === undefined) report.error(path, 'server must have TLS settings for HTTPS/TLS protocols');
   else if (!isTlsProtocol(protocol) && server.tls !== undefined) {
+    const t = server.tls;
+    const passthrough = t.mode === undefined || t.mode === 'PASSTHROUGH' || t.mode === 'AUTO_PASSTHROUGH';
     if (!isHttpProtocol(protocol)) report.error(field(path, 'tls'), 'server cannot have TLS settings for non HTTPS/TLS ports');
-    else if (Object.keys(server.tls).some((k) => k !== 'httpsRedirect')) report.error(field(path, 'tls'), 'server cannot have TLS settings for plain text HTTP ports');
+    else if (!passthrough || set(t.caCertificates) || set(t.privateKey) || set(t.serverCertificate)) {
+      report.error(field(path, 'tls'), 'server cannot have TLS settings for plain text HTTP ports');
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 import { parseGoDuration } from '../schema/dsl.ts';
 import type { Headers, HTTPRoute } from '../types.ts';
 import { at, field, type Report } from '../validated.ts';
-import { checkDuration, checkRegex, goFloat, isDns1123Label, validateFQDN, validateHeaderName } from './common.ts';
+import { checkDuration, checkRegex, goFloat, isDns1123Label, validateFQDN } from './common.ts';
 
 const RETRY_ON = new Set([
   '5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'retriable-4xx', 'refused-stream', 'retriable-status-codes',
@@ -17,6 +17,7 @@ const GRPC_STATUS = new Set([
   'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED',
   'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
 ]);
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const CORS_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', '*']);
 
 export const percentageMessage = (v: number): string => `percentage ${goFloat(v)} is neither 0.0, nor in range [0.0001, 100.0]`;
@@ -26,15 +27,18 @@ function checkPercentage(report: Report, path: string, value: number | undefined
   if (value < 0 || value > 100 || (value > 0 && value < 0.0001)) report.error(path, percentageMessage(value));
 }
 
-/** Gateway references: `mesh`, `namespace/name`, or a (legacy) FQDN `name.namespace`. */
+/**
+ * `validateGatewayNames`: `namespace/name`, or a name without a slash (`mesh`, a short name or the
+ * legacy `name.namespace`). Like Istio, checking stops after the first name without a slash.
+ */
 export function checkGatewayNames(report: Report, path: string, gateways: readonly string[]): void {
-  gateways.forEach((gw, i) => {
+  for (let i = 0; i < gateways.length; i++) {
+    const gw = gateways[i] ?? '';
     const p = at(path, i);
-    if (gw === 'mesh') return;
     const slash = gw.indexOf('/');
     if (slash === -1) {
-      const parts = gw.split('.');
-      if (parts.length > 1) {
+      if (gw.includes('.')) {
+        const parts = gw.split('.');
         report.warn(p, `using legacy gatewayName format ${JSON.stringify(gw)}; prefer the <namespace>/<name> format: ${JSON.stringify(`${parts[1] ?? ''}/${parts[0] ?? ''}`)}`, 'IST0133');
       }
       const err = validateFQDN(gw);
@@ -46,7 +50,7 @@ export function checkGatewayNames(report: Report, path: string, gateways: readon
     if (ns === '' || name === '') report.error(p, 'config namespace and gateway name cannot be empty');
     if (!isDns1123Label(ns)) report.error(p, `invalid value for namespace: ${JSON.stringify(ns)}`);
     if (!isDns1123Label(name)) report.error(p, `invalid value for gateway name: ${JSON.stringify(name)}`);
-  });
+  }
 }
 
 function checkHeaderValue(report: Report, path: string, value: string): void {
@@ -70,15 +74,15 @@ function checkHeaderValue(report: Report, path: string, value: string): void {
   }
 }
 
+/** `ValidateHTTPHeaderWithAuthorityOperationName` (request set/add) and `ValidateHTTPHeaderOperationName` (the rest). */
 function checkOpName(report: Report, path: string, name: string, allowAuthority: boolean): void {
   const lower = name.toLowerCase();
-  if (allowAuthority && (lower === ':authority' || lower === 'host')) return;
-  if (!allowAuthority && lower === 'host') report.error(path, `invalid header ${JSON.stringify(name)}: cannot set Host header`);
+  const authority = lower === ':authority' || lower === 'host';
+  if (name === '') report.error(path, 'header name cannot be empty');
+  else if (allowAuthority) {
+    if ((name.startsWith(':') || lower === 'host') && !authority) report.error(path, `invalid header ${JSON.stringify(name)}: header cannot have ":" prefix`);
+  } else if (lower === 'host') report.error(path, `invalid header ${JSON.stringify(name)}: cannot set Host header`);
   else if (name.startsWith(':')) report.error(path, `invalid header ${JSON.stringify(name)}: header cannot have ":" prefix`);
-  else {
-    const err = validateHeaderName(name);
-    if (err !== undefined) report.error(path, err);
-  }
 }
 
 /** Request/response header operations (set, add, remove). */
@@ -122,37 +126,43 @@ export function checkFault(report: Report, path: string, fault: NonNullable<HTTP
     checkPercentage(report, field(p, 'percentage'), abort.percentage?.value);
     if (abort.grpcStatus !== undefined) {
       if (!GRPC_STATUS.has(abort.grpcStatus)) {
-        report.error(field(p, 'grpcStatus'), `gRPC status ${JSON.stringify(abort.grpcStatus)} is not supported. See https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported codes`);
+        report.error(
+          field(p, 'grpcStatus'),
+          `gRPC status ${JSON.stringify(abort.grpcStatus)} is not supported. See https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported codes, for example 'NOT_FOUND'`,
+        );
       }
     } else if (abort.http2Error !== undefined) report.error(field(p, 'http2Error'), 'HTTP/2 abort fault injection not supported yet');
     else if (abort.httpStatus !== undefined) {
-      if (abort.httpStatus < 200 || abort.httpStatus > 599) report.error(field(p, 'httpStatus'), `HTTP status ${abort.httpStatus} is not in range 200-599`);
+      if (abort.httpStatus < 200 || abort.httpStatus > 600) report.error(field(p, 'httpStatus'), `HTTP status ${abort.httpStatus} is not in range 200-599`);
     } else report.warn(p, 'abort configured, but error type not set', 'IST0133');
   }
   const delay = fault.delay;
   if (delay !== undefined) {
     const p = field(path, 'delay');
     checkPercentage(report, field(p, 'percentage'), delay.percentage?.value);
-    if (delay.percent !== undefined && (delay.percent < 0 || delay.percent > 100)) report.error(field(p, 'percent'), `percentage ${delay.percent} is not in range 0..100`);
     checkDuration(report, field(p, 'fixedDelay'), delay.fixedDelay);
-    if (delay.exponentialDelay !== undefined) report.error(field(p, 'exponentialDelay'), 'exponentialDelay not supported yet');
+    if (delay.exponentialDelay !== undefined) {
+      checkDuration(report, field(p, 'exponentialDelay'), delay.exponentialDelay);
+      report.error(field(p, 'exponentialDelay'), 'exponentialDelay not supported yet');
+    }
   }
 }
 
+/** `ValidateCORSHTTPHeaderName`: a token or `*` (no pseudo-headers). */
 function checkCorsHeaderNames(report: Report, path: string, names: readonly string[] | undefined): void {
   (names ?? []).forEach((name, i) => {
     if (name === '*') return;
-    const err = validateHeaderName(name);
-    if (err !== undefined) report.error(at(path, i), err);
+    if (name === '') report.error(at(path, i), 'header name cannot be empty');
+    else if (!TOKEN.test(name)) report.error(at(path, i), `header name ${name} is not a valid header name`);
   });
 }
 
 export function checkCors(report: Report, path: string, cors: NonNullable<HTTPRoute['corsPolicy']>): void {
   (cors.allowOrigins ?? []).forEach((origin, i) => {
     const p = at(field(path, 'allowOrigins'), i);
-    if (origin.exact === undefined && origin.prefix === undefined && origin.regex === undefined) {
-      report.error(p, `'${JSON.stringify(origin)}' is not a valid match type for CORS allow origins`);
-    } else if (origin.regex !== undefined) checkRegex(report, field(p, 'regex'), origin.regex, 'corsPolicy.allowOrigins');
+    const value = origin.exact ?? origin.prefix ?? origin.regex ?? '';
+    if (value === '') report.error(p, `'${value}' is not a valid match type for CORS allow origins`);
+    else if (origin.regex !== undefined) checkRegex(report, field(p, 'regex'), origin.regex, 'corsPolicy.allowOrigins');
   });
   (cors.allowMethods ?? []).forEach((m, i) => {
     if (!CORS_METHODS.has(m)) report.error(at(field(path, 'allowMethods'), i), `${JSON.stringify(m)} is not a supported HTTP method`);

@@ -3,18 +3,43 @@ import type { HTTPRoute, TCPRoute, TLSRoute, VirtualServiceSpec } from '../types
 import { at, field, type Report } from '../validated.ts';
 import { checkExportTo, checkLabels, hostSubsetOf, hostsOverlap, isIPAddress, validateIPSubnet, validatePort, validateWildcardDomain } from './common.ts';
 import { checkGatewayNames } from './http-policies.ts';
-import { checkHttpRoute, checkWeightedDestinations, type RouteContext } from './http-route.ts';
+import { checkHttpRoute, checkWeightedDestinations, isJwtClaimKey } from './http-route.ts';
 
 type L4Match = NonNullable<TCPRoute['match']>[number] | NonNullable<TLSRoute['match']>[number];
 
-function checkHosts(report: Report, spec: VirtualServiceSpec, appliesToMesh: boolean): void {
+/** `ValidateWildcardDomainForVirtualServiceBoundToGateway`: SNI hosts may be `outbound_.<PORT>_._.<HOSTNAME>`. */
+function validateGatewayHost(sni: boolean, host: string): string | undefined {
+  if (!sni || !host.startsWith('outbound_') || host.length > 255) return validateWildcardDomain(host);
+  const parts = host.split('_');
+  if (parts.length < 4) return `domain name ${host} invalid, should follow 'outbound_.<PORT>_._.<HOSTNAME>' format`;
+  const port = (parts[1] ?? '').replace(/^\.+|\.+$/g, '');
+  const name = (parts[3] ?? '').replace(/^\.+|\.+$/g, '');
+  if (!/[0-9]/.test(port)) return `domain name ${JSON.stringify(host)} invalid (label ${JSON.stringify(port)} invalid). should follow outbound_.<PORT>_._.<HOSTNAME> format`;
+  if (!/[a-zA-Z]/.test(name)) return `domain name ${JSON.stringify(host)} invalid (label ${JSON.stringify(name)} invalid). should follow outbound_.<PORT>_._.<HOSTNAME> format`;
+  return undefined;
+}
+
+/** A VirtualService applies to gateways (not sidecars) when it names gateways and not `mesh`. */
+const isGatewayOnly = (gateways: readonly string[]): boolean => !gateways.includes('mesh');
+const hasSniHosts = (spec: VirtualServiceSpec): boolean => (spec.tls ?? []).some((t) => (t.match ?? []).some((m) => (m.sniHosts?.length ?? 0) > 0));
+
+function checkHosts(report: Report, spec: VirtualServiceSpec, appliesToGateway: boolean): void {
   const hosts = spec.hosts ?? [];
-  hosts.forEach((host, i) => {
+  let allValid = true;
+  for (const [i, host] of hosts.entries()) {
     const p = at('spec.hosts', i);
-    if (appliesToMesh && host === '*') report.error(p, 'wildcard host * is not allowed for virtual services bound to the mesh gateway');
-    const err = validateWildcardDomain(host);
-    if (err !== undefined && !isIPAddress(host)) report.error(p, err);
-  });
+    const err = appliesToGateway ? validateGatewayHost(hasSniHosts(spec), host) : validateWildcardDomain(host);
+    if (err !== undefined) {
+      if (!isIPAddress(host)) {
+        report.error(p, err);
+        allValid = false;
+      }
+    } else if (!appliesToGateway && host === '*') {
+      report.error(p, 'wildcard host * is not allowed for virtual services bound to the mesh gateway');
+      allValid = false;
+    }
+  }
+  if (!allValid) return;
   for (let i = 0; i < hosts.length; i++) {
     for (let j = i + 1; j < hosts.length; j++) {
       const a = hosts[i] ?? '';
@@ -22,6 +47,21 @@ function checkHosts(report: Report, spec: VirtualServiceSpec, appliesToMesh: boo
       if (hostsOverlap(a, b)) report.error(at('spec.hosts', j), `duplicate hosts in virtual service: ${a} & ${b}`);
     }
   }
+}
+
+function checkJwtClaims(report: Report, spec: VirtualServiceSpec): void {
+  const gateways = spec.gateways ?? [];
+  (spec.http ?? []).forEach((h, i) => {
+    (h.match ?? []).forEach((m, j) => {
+      for (const where of ['headers', 'withoutHeaders'] as const) {
+        for (const key of Object.keys(m[where] ?? {})) {
+          if (!isJwtClaimKey(key)) continue;
+          const p = field(field(at(field(at('spec.http', i), 'match'), j), where), key);
+          report.error(p, `JWT claim based routing (key: ${key}) is only supported for gateway, found no gateways: [${gateways.join(' ')}]`);
+        }
+      }
+    });
+  });
 }
 
 function checkL4Match(report: Report, path: string, match: L4Match): void {
@@ -37,22 +77,25 @@ function checkL4Match(report: Report, path: string, match: L4Match): void {
   if (match.gateways !== undefined) checkGatewayNames(report, field(path, 'gateways'), match.gateways);
 }
 
-function checkTlsRoute(report: Report, path: string, tls: TLSRoute, hosts: readonly string[]): void {
+function checkSniHost(report: Report, path: string, sni: string, spec: VirtualServiceSpec): void {
+  const hosts = spec.hosts ?? [];
+  const err = isGatewayOnly(spec.gateways ?? []) ? validateGatewayHost(true, sni) : validateWildcardDomain(sni);
+  if (err !== undefined) {
+    if (isIPAddress(sni)) report.warn(path, `using an IP address (${JSON.stringify(sni)}) goes against SNI spec and most clients do not support this`, 'IST0133');
+    else report.error(path, err);
+    return;
+  }
+  if (!hosts.some((h) => hostSubsetOf(sni, h))) {
+    report.error(path, `SNI host ${JSON.stringify(sni)} is not a compatible subset of any of the virtual service hosts: [${hosts.join(', ')}]`);
+  }
+}
+
+function checkTlsRoute(report: Report, path: string, tls: TLSRoute, spec: VirtualServiceSpec): void {
   if ((tls.match?.length ?? 0) === 0) report.error(path, 'TLS route must have at least one match condition');
   (tls.match ?? []).forEach((m, i) => {
     const p = at(field(path, 'match'), i);
     if ((m.sniHosts?.length ?? 0) === 0) report.error(p, 'TLS match must have at least one SNI host');
-    (m.sniHosts ?? []).forEach((sni, j) => {
-      const sp = at(field(p, 'sniHosts'), j);
-      const err = validateWildcardDomain(sni);
-      if (err !== undefined) {
-        if (isIPAddress(sni)) report.warn(sp, `using an IP address (${JSON.stringify(sni)}) as an SNI host is not recommended`, 'IST0133');
-        else report.error(sp, err);
-      }
-      if (!hosts.some((h) => hostSubsetOf(sni, h))) {
-        report.error(sp, `SNI host ${JSON.stringify(sni)} is not a compatible subset of any of the virtual service hosts: [${hosts.join(', ')}]`);
-      }
-    });
+    (m.sniHosts ?? []).forEach((sni, j) => { checkSniHost(report, at(field(p, 'sniHosts'), j), sni, spec); });
     checkL4Match(report, p, m);
   });
   if ((tls.route?.length ?? 0) === 0) report.error(path, 'TLS route is required');
@@ -60,73 +103,78 @@ function checkTlsRoute(report: Report, path: string, tls: TLSRoute, hosts: reado
 }
 
 function checkTcpRoute(report: Report, path: string, tcp: TCPRoute): void {
-  (tcp.match ?? []).forEach((m, i) => {
-    const p = at(field(path, 'match'), i);
-    checkL4Match(report, p, m);
-    if (m.sourceSubnet !== undefined && m.sourceSubnet !== '') {
-      const err = validateIPSubnet(m.sourceSubnet);
-      if (err !== undefined) report.error(field(p, 'sourceSubnet'), err);
-    }
-  });
+  (tcp.match ?? []).forEach((m, i) => { checkL4Match(report, at(field(path, 'match'), i), m); });
   if ((tcp.route?.length ?? 0) === 0) report.error(path, 'TCP route is required');
   checkWeightedDestinations(report, field(path, 'route'), tcp.route ?? []);
 }
 
-const routeName = (r: HTTPRoute, i: number): string => (r.name !== undefined && r.name !== '' ? JSON.stringify(r.name) : `#${i}`);
+type AnyRoute = HTTPRoute | TCPRoute | TLSRoute;
+const routeName = (r: AnyRoute, i: number): string => {
+  const name: unknown = (r as { readonly name?: unknown }).name;
+  return typeof name === 'string' && name !== '' ? JSON.stringify(name) : `#${i}`;
+};
+const matchName = (m: unknown, j: number): string => {
+  const name = typeof m === 'object' && m !== null && 'name' in m ? (m as { name?: unknown }).name : undefined;
+  return typeof name === 'string' && name !== '' ? JSON.stringify(name) : `#${j}`;
+};
+/** The match without its name, serialized: two matches with the same key select the same requests. */
+const matchKey = (m: object): string => JSON.stringify({ ...m, name: undefined });
 
-/** Unreachable rules and shadowed matches: warnings IST0130 and IST0131. */
-function checkUnreachable(report: Report, routes: readonly HTTPRoute[]): void {
+/** `analyzeUnreachable{HTTP,TCP,TLS}Rules`: warnings IST0130 (rule not used) and IST0131 (match not used). */
+function checkUnreachable(report: Report, base: string, routes: readonly AnyRoute[]): void {
   const seen = new Map<string, number>();
   let catchAll = -1;
   routes.forEach((route, i) => {
-    const p = at('spec.http', i);
-    const matches = route.match ?? [];
-    if (catchAll >= 0) {
-      const reason = matches.length === 0 ? 'only the last rule can have no matches' : 'route without matches defined before';
-      report.warn(p, `virtualService rule ${routeName(route, i)} not used (${reason})`, 'IST0130');
-      return;
-    }
+    const p = at(base, i);
+    const matches: readonly object[] = route.match ?? [];
+    const unused = (reason: string): void => { report.warn(p, `virtualService rule ${routeName(route, i)} not used (${reason})`, 'IST0130'); };
     if (matches.length === 0) {
+      if (catchAll >= 0) unused('only the last rule can have no matches');
       catchAll = i;
       return;
     }
     let duplicates = 0;
     matches.forEach((m, j) => {
-      const key = JSON.stringify({ ...m, name: undefined });
-      const prior = seen.get(key);
-      if (prior === undefined) seen.set(key, i);
-      else {
-        duplicates++;
-        const matchName = m.name !== undefined && m.name !== '' ? JSON.stringify(m.name) : `#${j}`;
-        const priorRoute = routes[prior];
-        const priorName = priorRoute === undefined ? `#${prior}` : routeName(priorRoute, prior);
-        report.warn(at(field(p, 'match'), j), `virtualService rule ${routeName(route, i)} match ${matchName} is not used (duplicate/overlapping match in rule ${priorName})`, 'IST0131');
+      if (catchAll >= 0) {
+        unused('route without matches defined before');
+        return;
       }
+      const prior = seen.get(matchKey(m));
+      if (prior === undefined) {
+        seen.set(matchKey(m), i);
+        return;
+      }
+      duplicates++;
+      const priorRoute = routes[prior];
+      const priorName = priorRoute === undefined ? `#${prior}` : routeName(priorRoute, prior);
+      report.warn(at(field(p, 'match'), j), `virtualService rule ${routeName(route, i)} match ${matchName(m, j)} is not used (duplicate/overlapping match in rule ${priorName})`, 'IST0131');
     });
-    if (duplicates === matches.length) report.warn(p, `virtualService rule ${routeName(route, i)} not used (all matches used by prior rules)`, 'IST0130');
+    if (duplicates === matches.length) unused('all matches used by prior rules');
   });
 }
 
 export function checkVirtualService(report: Report, namespace: string, spec: VirtualServiceSpec): void {
   const hosts = spec.hosts ?? [];
   const gateways = spec.gateways ?? [];
-  const delegate = hosts.length === 0;
-  const appliesToMesh = gateways.length === 0 || gateways.includes('mesh');
   const http = spec.http ?? [];
   const tls = spec.tls ?? [];
   const tcp = spec.tcp ?? [];
+  const delegate = hosts.length === 0;
   if (delegate) {
     if (gateways.length > 0) report.error('spec.gateways', 'delegate virtual service must have no gateways specified');
     if (tls.length > 0) report.error('spec.tls', 'delegate virtual service must have no tls route specified');
     if (tcp.length > 0) report.error('spec.tcp', 'delegate virtual service must have no tcp route specified');
   }
-  checkHosts(report, spec, appliesToMesh);
-  checkGatewayNames(report, 'spec.gateways', gateways);
+  const appliesToGateway = gateways.length > 0 && isGatewayOnly(gateways);
+  if (gateways.length > 0) checkGatewayNames(report, 'spec.gateways', gateways);
+  if (!appliesToGateway) checkJwtClaims(report, spec);
+  checkHosts(report, spec, appliesToGateway);
   if (http.length === 0 && tls.length === 0 && tcp.length === 0) report.error('spec', 'http, tcp or tls must be provided in virtual service');
-  const ctx: RouteContext = { delegate, boundToGateway: gateways.some((g) => g !== 'mesh'), gateways };
-  http.forEach((route, i) => { checkHttpRoute(report, at('spec.http', i), route, ctx); });
-  tls.forEach((route, i) => { checkTlsRoute(report, at('spec.tls', i), route, hosts); });
+  http.forEach((route, i) => { checkHttpRoute(report, at('spec.http', i), route, { delegate }); });
+  tls.forEach((route, i) => { checkTlsRoute(report, at('spec.tls', i), route, spec); });
   tcp.forEach((route, i) => { checkTcpRoute(report, at('spec.tcp', i), route); });
-  checkUnreachable(report, http);
   checkExportTo(report, 'spec.exportTo', namespace, spec.exportTo, false);
+  checkUnreachable(report, 'spec.http', http);
+  checkUnreachable(report, 'spec.tcp', tcp);
+  checkUnreachable(report, 'spec.tls', tls);
 }
