@@ -102,7 +102,7 @@ export const destinationRuleSpec = obj(
   {
     host: str({ description: 'Service registry host the rule applies to.' }),
     trafficPolicy,
-    subsets: arr(obj({ name: str(), labels: labelMap, trafficPolicy })),
+    subsets: arr(obj({ name: str(), labels: labelMap, trafficPolicy }), { maxItems: 256 }),
     exportTo: arr(str()),
     workloadSelector: obj({ matchLabels: labelMap }),
   },

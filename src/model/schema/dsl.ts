@@ -129,14 +129,19 @@ const MS = 1e6;
 /** A protobuf Duration written as a Go duration string, with the CRD's CEL lower bound of 1ms. */
 export const duration = (opts: { readonly allowZero?: boolean; readonly description?: string } = {}): StringSchema => {
   const description = opts.description ?? 'A duration such as 10s, 1.5s or 300ms.';
+  // maxLength bounds the API server's CEL cost estimate; without it a few duration rules inside
+  // arrays exceed the whole-schema budget and the CRD is refused.
+  const maxLength = 64;
   if (opts.allowZero === true) {
     return str({
       description,
+      maxLength,
       cel: [{ rule: 'duration(self) >= duration(\'0s\')', message: 'must be a valid duration', check: (s) => typeof s === 'string' && (parseGoDuration(s) ?? -1) >= 0 }],
     });
   }
   return str({
     description,
+    maxLength,
     cel: [
       {
         rule: 'duration(self) >= duration(\'1ms\')',
