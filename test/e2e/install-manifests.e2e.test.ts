@@ -35,7 +35,7 @@ describe('config/default', () => {
     await writeFile(file, stdout);
     const created = await run(kubectl(), ['create', 'namespace', 'weft-system'], { env }).then(() => true, () => false);
     try {
-      const applied = await run(kubectl(), ['apply', '--server-side', '--dry-run=server', '--field-manager=weft-e2e', '-f', file], { env });
+      const applied = await run(kubectl(), ['apply', '--server-side', '--force-conflicts', '--dry-run=server', '--field-manager=weft-e2e', '-f', file], { env });
       expect(applied.stdout).toContain('deployment.apps/weft-operator serverside-applied (server dry run)');
     } finally {
       if (created) await run(kubectl(), ['delete', 'namespace', 'weft-system', '--wait=false'], { env });
