@@ -85,10 +85,16 @@ describe('SotW ADS checklist', () => {
   it('item 4: a request with a stale nonce is ignored', async () => {
     h.cache.setResources('default', services('a', 'b', 'c'));
     const c = h.connect('sotw');
-    c.send({ node: ENVOY_NODE, type_url: EDS, resource_names: ['a'] });
-    const first = await c.next();
-    c.send({ type_url: EDS, resource_names: ['a', 'b'], response_nonce: 'not-the-latest', version_info: first.versionInfo });
-    c.send({ type_url: EDS, resource_names: ['a', 'c'], response_nonce: first.nonce, version_info: first.versionInfo });
+    c.send({ node: GRPC_NODE, type_url: EDS, resource_names: ['a'] });
+    const r1 = await c.next();
+    c.ack(r1);
+    await until(() => h.server.streams()[0]?.types[0]?.status === 'SYNCED');
+    setEndpoints(h.cache, 'a', 2);
+    const r2 = await c.next();
+    // Raced the push of r2: still answers r1, and drops 'a'. Must be ignored.
+    c.send({ type_url: EDS, resource_names: ['b'], response_nonce: r1.nonce, version_info: r1.versionInfo });
+    c.ack(r2, ['a']);
+    c.send({ type_url: EDS, resource_names: ['a', 'c'], response_nonce: r2.nonce, version_info: r2.versionInfo });
     expect((await c.next()).names).toEqual(['c']);
   });
 
@@ -145,16 +151,20 @@ describe('SotW ADS checklist', () => {
 
   it("item 10: a gRPC client's empty list unsubscribes and is never a wildcard", async () => {
     h.cache.setResources('default', services('l1', 'l2'));
+    const first = h.connect('sotw');
+    first.send({ node: GRPC_NODE, type_url: CDS, resource_names: [] });
+    first.send({ type_url: RDS, resource_names: ['l1'] });
+    expect((await first.next()).typeUrl).toBe(RDS);
     const c = h.connect('sotw');
     c.send({ node: GRPC_NODE, type_url: LDS, resource_names: ['l1'] });
     const r = await c.next();
     expect(r.names).toEqual(['l1']);
     c.ack(r, []);
-    await until(() => h.server.streams()[0]?.types[0]?.subscribed.length === 0);
+    await until(() => h.server.streams().find((s) => s.node.id === GRPC_NODE.id && s.types[0]?.type === 'lds')?.types[0]?.subscribed.length === 0);
     h.cache.setResources('default', services('l1', 'l2', 'l3'));
     c.send({ type_url: RDS, resource_names: ['l2'] });
     expect((await c.next()).typeUrl).toBe(RDS);
-    expect(h.server.streams()[0]?.types.find((t) => t.type === 'lds')?.wildcard).toBe(false);
+    expect(h.server.streams().every((st) => st.types.every((t) => !t.wildcard))).toBe(true);
   });
 
   it("item 10: Envoy's first empty LDS/CDS list is a wildcard, '*' is explicit, and names end the legacy wildcard", async () => {
@@ -209,10 +219,12 @@ describe('SotW ADS checklist', () => {
   });
 
   it('item 14: a subscribed name that does not exist yet is sent as soon as it exists', async () => {
+    h.cache.setResources('default', services('other'));
     const c = h.connect('sotw');
     c.send({ node: GRPC_NODE, type_url: LDS, resource_names: ['later:8080'] });
-    await until(() => h.server.streams()[0]?.types.length === 1);
-    h.cache.setResources('default', services('later:8080'));
+    c.send({ type_url: RDS, resource_names: ['other'] });
+    expect((await c.next()).typeUrl).toBe(RDS);
+    h.cache.setResources('default', services('other', 'later:8080'));
     expect((await c.next()).names).toEqual(['later:8080']);
   });
 
