@@ -74,7 +74,14 @@ export function renderJson(result: BatchResult): string {
 /** The exit code for a finished batch. */
 export const exitCode = (result: BatchResult): number => (result.readErrors.length > 0 ? 2 : result.objects.some((o) => !o.valid) ? 1 : 0);
 
-export function createValidateCommand<L>(stdin: () => Promise<string> = readStdin): Command<L> {
+export interface ValidateIo {
+  readonly readStdin?: () => Promise<string>;
+  readonly stderr?: NodeJS.WritableStream;
+}
+
+export function createValidateCommand<L>(io: ValidateIo = {}): Command<L> {
+  const stdin = io.readStdin ?? readStdin;
+  const stderr = io.stderr ?? process.stderr;
   return defineCommand<L, typeof validateOptions>({
     name: 'validate',
     summary: 'Validate Istio networking manifests offline (schema, istiod rules, cross-resource checks)',
@@ -83,7 +90,7 @@ export function createValidateCommand<L>(stdin: () => Promise<string> = readStdi
     run: async (options, ctx) => {
       const paths = [...(options.file === undefined ? [] : [options.file]), ...ctx.args];
       if (paths.length === 0) {
-        process.stderr.write('weft validate: give a file or directory with -f PATH (or - for stdin)\n');
+        stderr.write('weft validate: give a file or directory with -f PATH (or - for stdin)\n');
         return 2;
       }
       const texts: SourceText[] = [];
@@ -95,7 +102,7 @@ export function createValidateCommand<L>(stdin: () => Promise<string> = readStdi
       }
       const batch = validateBatch(texts, { defaultNamespace: options.namespace });
       const result: BatchResult = { objects: batch.objects, readErrors: [...readErrors, ...batch.readErrors] };
-      for (const e of result.readErrors) process.stderr.write(`weft validate: ${e}\n`);
+      for (const e of result.readErrors) stderr.write(`weft validate: ${e}\n`);
       ctx.stdout.write(options.output === 'json' ? renderJson(result) : renderText(result));
       return exitCode(result);
     },

@@ -1,0 +1,135 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseCommandLine } from '../config/config.ts';
+import { createValidateCommand } from './validate.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'weft-validate-'));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function write(name: string, text: string): string {
+  const path = join(dir, name);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+async function run(args: string[], stdinText = ''): Promise<{ code: number; out: string; err: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks: string[] = [];
+  const errChunks: string[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c.toString()));
+  err.on('data', (c: Buffer) => errChunks.push(c.toString()));
+  const command = createValidateCommand<null>({ readStdin: () => Promise.resolve(stdinText), stderr: err });
+  const parsed = parseCommandLine(['validate', ...args], {}, [command]);
+  if (!parsed.ok) throw new Error(parsed.error);
+  const { options, global, args: rest } = parsed.invocation;
+  const code = await command.run(options, { log: null, global, args: rest, env: {}, stdout: out, signal: new AbortController().signal });
+  return { code, out: chunks.join(''), err: errChunks.join('') };
+}
+
+const good = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews}
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews, subset: v2}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: reviews}
+spec: {ports: [{port: 9080, name: http}]}
+`;
+const dr = `{"apiVersion": "networking.istio.io/v1beta1", "kind": "DestinationRule", "metadata": {"name": "reviews"}, "spec": {"host": "reviews", "subsets": [{"name": "v2"}]}}`;
+const bad = `apiVersion: networking.istio.io/v1alpha3
+kind: VirtualService
+metadata: {name: broken, namespace: shop}
+spec:
+  hosts: [reviews]
+  http:
+  - route:
+    - destination: {host: reviews}
+      weight: -1
+    - destination: {host: reviews}
+`;
+
+describe('weft validate', () => {
+  it('reports every object of a directory valid, with cross-file checks, as a JSON array', async () => {
+    write('ok/vs.yaml', good);
+    write('ok/nested/dr.json', dr);
+    write('ok/notes.txt', 'not a manifest');
+    const { code, out } = await run(['-o', 'json', join(dir, 'ok')]);
+    expect(code).toBe(0);
+    const rows = JSON.parse(out) as { kind: string; name: string; valid: boolean; errors: unknown[]; warnings: unknown[]; skipped?: boolean }[];
+    expect(rows.map((r) => [r.kind, r.name, r.valid, r.skipped ?? false])).toEqual([
+      ['DestinationRule', 'reviews', true, false],
+      ['VirtualService', 'reviews', true, false],
+      ['Service', 'reviews', true, true],
+    ]);
+    expect(rows.flatMap((r) => r.warnings)).toEqual([]);
+    expect(Object.keys(rows[0] ?? {})).toEqual(['kind', 'apiVersion', 'namespace', 'name', 'valid', 'errors', 'warnings']);
+  });
+
+  it('exits 1 with the field path and Istio\'s message for an invalid object', async () => {
+    const file = write('bad.yaml', bad);
+    const { code, out } = await run(['-f', file, '-o', 'json']);
+    expect(code).toBe(1);
+    expect(JSON.parse(out)).toEqual([
+      {
+        kind: 'VirtualService',
+        apiVersion: 'networking.istio.io/v1alpha3',
+        namespace: 'shop',
+        name: 'broken',
+        valid: false,
+        errors: [{ path: 'spec.http[0].route[0].weight', message: 'weight -1 < 0' }],
+        warnings: [],
+      },
+    ]);
+  });
+
+  it('prints text by default, with warnings and a summary', async () => {
+    const file = write('alone.yaml', good.split('---')[0] ?? '');
+    const { code, out } = await run(['-f', file]);
+    expect(code).toBe(0);
+    expect(out).toContain('VALID   VirtualService default/reviews (networking.istio.io/v1)');
+    expect(out).toContain('warning IST0101 spec.http[0].route[0].destination.host: Referenced host not found: "reviews"');
+    expect(out).toContain('1 valid, 0 invalid, 0 skipped');
+  });
+
+  it('exits 2 on malformed YAML, naming the file and line', async () => {
+    const file = write('broken.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [unclosed\n');
+    const { code, err } = await run(['-f', file]);
+    expect(code).toBe(2);
+    expect(err).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:1: `));
+  });
+
+  it('exits 2 on a missing path', async () => {
+    const { code, err } = await run(['-f', join(dir, 'nope.yaml')]);
+    expect(code).toBe(2);
+    expect(err).toContain('nope.yaml');
+  });
+
+  it('reads stdin with -f -', async () => {
+    const { code, out } = await run(['-f', '-', '-o', 'json'], bad);
+    expect(code).toBe(1);
+    expect(out).toContain('"weight -1 < 0"');
+  });
+
+  it('lists unknown kinds as skipped and documents without kind as invalid', async () => {
+    const { code, out } = await run(['-f', '-'], 'apiVersion: mesh.weft.dev/v1alpha1\nkind: MeshControlPlane\nmetadata: {name: default}\n---\njust: a map\n');
+    expect(code).toBe(1);
+    expect(out).toContain('SKIPPED MeshControlPlane default/default');
+    expect(out).toContain('INVALID <no kind> default/<no name>');
+  });
+
+  it('asks for a path when given none', async () => {
+    expect((await run([])).code).toBe(2);
+  });
+});
