@@ -57,3 +57,13 @@ describe('parseGoDuration', () => {
     expect(parseGoDuration(text)).toBeUndefined();
   });
 });
+
+describe('checkValue and prototype keys', () => {
+  it('keeps __proto__ as a plain map key and reports it as unknown in objects', () => {
+    const value = JSON.parse('{"labels": {"__proto__": "x"}, "__proto__": {"polluted": true}}') as unknown;
+    const { cleaned, errors } = check(value);
+    expect(Object.getPrototypeOf(cleaned)).toBe(Object.prototype);
+    expect(Object.keys((cleaned as { labels: object }).labels)).toEqual(['__proto__']);
+    expect(errors).toEqual([{ path: 'spec.__proto__', message: 'unknown field "__proto__"' }]);
+  });
+});

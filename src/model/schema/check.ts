@@ -95,7 +95,8 @@ function mapEntries(value: Json, fn: (key: string, item: unknown) => unknown): J
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     const cleaned = fn(k, v);
-    if (cleaned !== undefined) out[k] = cleaned;
+    // defineProperty, not assignment: a key such as `__proto__` must stay a plain key.
+    if (cleaned !== undefined) Object.defineProperty(out, k, { value: cleaned, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
