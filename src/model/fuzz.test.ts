@@ -10,7 +10,7 @@ import { analyze } from './analyze.ts';
 import { validateBatch } from './batch.ts';
 import { ISTIO_KINDS } from './kinds.ts';
 import type { Schema } from './schema/dsl.ts';
-import type { IstioKind, IstioResource } from './types.ts';
+import type { IstioKind } from './types.ts';
 import { validateIstioObject } from './validate.ts';
 
 const SEED = 20261122;
@@ -98,7 +98,7 @@ describe('robustness (fast-check, fixed seed)', () => {
           const r = validateIstioObject(o);
           return r.ok ? [r.value] : [];
         });
-        const findings = analyze({ resources: resources as IstioResource[], services: [{ namespace: 'default', name: 'reviews', ports: [{ port: 80 }, { port: 443 }] }] });
+        const findings = analyze({ resources, services: [{ namespace: 'default', name: 'reviews', ports: [{ port: 80 }, { port: 443 }] }] });
         expect(Array.isArray(findings)).toBe(true);
       }),
       RUNS,
