@@ -72,9 +72,12 @@ async function serve(cluster: LocalCluster, log: Logger, stdout: NodeJS.Writable
       '',
     ].join('\n'),
   );
+  // The control-plane processes are detached and unref'd, so hold the event loop open until Ctrl-C.
+  const keepAlive = setInterval(() => undefined, 60_000);
   await new Promise<void>((done) => {
     if (signal.aborted) done();
     else signal.addEventListener('abort', () => { done(); }, { once: true });
   });
+  clearInterval(keepAlive);
   return 0;
 }

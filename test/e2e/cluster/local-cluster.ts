@@ -198,20 +198,33 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   let podNetwork: PodNetwork | undefined;
   const logTails = (lines = 40): string => tailLogs(COMPONENTS.map((c) => join(layout.logs, `${c}.log`)), lines);
   const stop = async (): Promise<void> => {
-    for (const component of [...state.started].reverse()) await stopComponent(component, layout.pids);
+    for (const component of [...state.started].reverse()) {
+      const began = Date.now();
+      await stopComponent(component, layout.pids);
+      options.log.debug({ component: component.name, stopMs: Date.now() - began }, 'stopped component');
+    }
     state.started.length = 0;
     await podNetwork?.remove();
     podNetwork = undefined;
     if (options.keepState !== true) await rm(layout.root, { recursive: true, force: true });
   };
+  // Last resort if the parent exits without calling stop(): kill what we started (synchronously).
+  const onExit = (): void => {
+    for (const component of state.started) component.child.kill('SIGKILL');
+  };
+  process.once('exit', onExit);
+  const stopAndUnhook = async (): Promise<void> => {
+    await stop();
+    process.off('exit', onExit);
+  };
   try {
     podNetwork = await setUpPodNetwork(options, podCidr, options.linkPrefix ?? '10.243.255.0/30');
     const nodeNames = await boot(state, pki, ports, kubeconfigs, podCidr);
     options.log.info({ server, nodes: nodeNames.length, startupMs: Date.now() - started }, 'local control plane ready');
-    return { kubeconfigPath: kubeconfigs.user, server, binDir: bins.binDir, nodeNames, logDir: layout.logs, podNetns: podNetwork?.netns ?? '', logTails, stop };
+    return { kubeconfigPath: kubeconfigs.user, server, binDir: bins.binDir, nodeNames, logDir: layout.logs, podNetns: podNetwork?.netns ?? '', logTails, stop: stopAndUnhook };
   } catch (err) {
     const tails = logTails();
-    await stop().catch(() => undefined);
+    await stopAndUnhook().catch(() => undefined);
     throw new Error(`the local control plane failed to start: ${err instanceof Error ? err.message : String(err)}\n${tails}`, { cause: err });
   }
 }

@@ -72,8 +72,10 @@ function alive(pid: number): boolean {
 /** SIGTERM, then SIGKILL after graceMs; only the recorded PID is signalled. */
 export async function stopComponent(component: Component, pidDir: string, graceMs = 10_000): Promise<void> {
   if (alive(component.pid)) {
+    // Children are unref'd while running; hold the event loop open until this one has exited.
+    component.child.ref();
     component.child.kill('SIGTERM');
-    const timedOut = await Promise.race([component.exited.then(() => false), delay(graceMs, true)]);
+    const timedOut = await Promise.race([component.exited.then(() => false), delay(graceMs, true, { ref: false })]);
     if (timedOut) {
       component.child.kill('SIGKILL');
       await component.exited;
