@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts', 'bench/**/*.test.ts'],
           environment: 'node',
+          // Generous: CI machines have two cores, and tests assert behaviour, never speed.
+          testTimeout: 30_000,
         },
       },
       {
