@@ -35,6 +35,9 @@ interface Index {
   readonly services: ReadonlyMap<string, readonly number[]>;
   readonly serviceEntries: readonly ServiceEntry[];
   readonly destinationRules: readonly DestinationRule[];
+  /** DestinationRules by the FQDN of their (non-wildcard) host. */
+  readonly rulesByHost: ReadonlyMap<string, readonly DestinationRule[]>;
+  readonly wildcardRules: readonly DestinationRule[];
   readonly gateways: ReadonlyMap<string, Gateway>;
 }
 
@@ -55,11 +58,21 @@ function buildIndex(input: AnalysisInput): Index {
   for (const s of input.services) services.set(`${s.name}.${s.namespace}.svc.${suffix}`, s.ports.map((p) => p.port));
   const gateways = new Map<string, Gateway>();
   for (const r of input.resources) if (r.kind === 'Gateway') gateways.set(`${r.metadata.namespace}/${r.metadata.name}`, r);
+  const destinationRules = input.resources.filter((r): r is DestinationRule => r.kind === 'DestinationRule');
+  const rulesByHost = new Map<string, DestinationRule[]>();
+  const wildcardRules: DestinationRule[] = [];
+  for (const dr of destinationRules) {
+    const fqdn = toFqdn(dr.spec.host ?? '', dr.metadata.namespace, suffix);
+    if (fqdn.startsWith('*')) wildcardRules.push(dr);
+    else rulesByHost.set(fqdn, [...(rulesByHost.get(fqdn) ?? []), dr]);
+  }
   return {
     suffix,
     services,
     serviceEntries: input.resources.filter((r): r is ServiceEntry => r.kind === 'ServiceEntry'),
-    destinationRules: input.resources.filter((r): r is DestinationRule => r.kind === 'DestinationRule'),
+    destinationRules,
+    rulesByHost,
+    wildcardRules,
     gateways,
   };
 }
@@ -91,7 +104,8 @@ function checkDestination(index: Index, vs: VirtualService, path: string, dest: 
   }
   const subset = dest.subset;
   if (subset === undefined || subset === '') return;
-  const found = index.destinationRules.some(
+  const candidates = fqdn.startsWith('*') ? index.destinationRules : [...(index.rulesByHost.get(fqdn) ?? []), ...index.wildcardRules];
+  const found = candidates.some(
     (dr) =>
       visibleFrom(dr.spec.exportTo, dr.metadata.namespace, ns) &&
       hostsOverlap(toFqdn(dr.spec.host ?? '', dr.metadata.namespace, index.suffix), fqdn) &&

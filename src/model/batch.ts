@@ -55,6 +55,11 @@ export function parseDocuments(texts: readonly SourceText[]): { docs: Doc[]; rea
   const docs: Doc[] = [];
   const readErrors: string[] = [];
   for (const { source, text } of texts) {
+    const json = parseJson(text);
+    if (json !== undefined) {
+      for (const value of json) pushDoc(docs, `${source}:1`, value);
+      continue;
+    }
     const lineCounter = new LineCounter();
     for (const doc of parseAllDocuments(text, { lineCounter, uniqueKeys: false })) {
       const line = lineCounter.linePos(doc.range[0]).line;
@@ -66,13 +71,32 @@ export function parseDocuments(texts: readonly SourceText[]): { docs: Doc[]; rea
       }
       const value: unknown = doc.toJS({ maxAliasCount: 100 });
       if (value === null || value === undefined) continue;
-      const location = `${source}:${line}`;
-      if (isRecord(value) && str(value.kind).endsWith('List') && Array.isArray(value.items)) {
-        for (const item of value.items as unknown[]) docs.push({ location, value: item });
-      } else docs.push({ location, value });
+      pushDoc(docs, `${source}:${line}`, value);
     }
   }
   return { docs, readErrors };
+}
+
+/** `kind: List` documents are expanded into their items. */
+function pushDoc(docs: Doc[], location: string, value: unknown): void {
+  if (isRecord(value) && str(value.kind).endsWith('List') && Array.isArray(value.items)) {
+    for (const item of value.items as unknown[]) docs.push({ location, value: item });
+  } else docs.push({ location, value });
+}
+
+/**
+ * Fast path for JSON (a YAML subset): an object, or an array of objects. Anything else, including
+ * malformed JSON, goes through the YAML parser, which reports errors with their line.
+ */
+function parseJson(text: string): unknown[] | undefined {
+  const first = text.trimStart()[0];
+  if (first !== '{' && first !== '[') return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? (value as unknown[]) : [value];
+  } catch {
+    return undefined;
+  }
 }
 
 function identity(value: unknown, defaultNamespace: string): Pick<ObjectReport, 'kind' | 'apiVersion' | 'namespace' | 'name'> {

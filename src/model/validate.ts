@@ -39,8 +39,9 @@ function stringMap(report: Report, path: string, value: unknown): Record<string,
   }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (typeof v === 'string') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-    else report.error(field(path, k), 'Invalid value: must be of type string');
+    if (typeof v !== 'string') report.error(field(path, k), 'Invalid value: must be of type string');
+    else if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
   }
   return out;
 }

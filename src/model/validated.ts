@@ -47,5 +47,15 @@ export const at = (path: string, index: number): string => `${path}[${index}]`;
 
 /** `spec` + `hosts` → `spec.hosts`; map keys that are not identifiers are quoted: `labels["app.kubernetes.io/name"]`. */
 export function field(path: string, name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? `${path}.${name}` : `${path}[${JSON.stringify(name)}]`;
+  return isIdentifier(name) ? `${path}.${name}` : `${path}[${JSON.stringify(name)}]`;
+}
+
+function isIdentifier(name: string): boolean {
+  if (name.length === 0) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (!letter && (i === 0 || c < 48 || c > 57)) return false;
+  }
+  return true;
 }

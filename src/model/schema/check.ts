@@ -84,21 +84,41 @@ function checkArray(schema: ArraySchema, value: unknown, path: string, report: R
   if (schema.maxItems !== undefined && value.length > schema.maxItems) report.error(path, `Too many: ${value.length}: must have at most ${schema.maxItems} items`);
   if (schema.minItems !== undefined && value.length < schema.minItems) report.error(path, `Invalid value: must have at least ${schema.minItems} items`);
   const out: unknown[] = [];
-  value.forEach((item: unknown, i) => {
+  let changed = false;
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
     const cleaned = checkValue(schema.items, item, at(path, i), report, options);
+    if (cleaned !== item) changed = true;
     if (cleaned !== undefined) out.push(cleaned);
-  });
-  return out;
+  }
+  return changed ? out : value;
 }
 
+/**
+ * Applies `fn` to every entry and returns the cleaned object. When nothing was dropped or changed,
+ * the input itself is returned: valid objects (the common case) are not copied.
+ */
 function mapEntries(value: Json, fn: (key: string, item: unknown) => unknown): Json {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
+  let out: Record<string, unknown> | undefined;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] ?? '';
+    const v = value[k];
     const cleaned = fn(k, v);
-    // defineProperty, not assignment: a key such as `__proto__` must stay a plain key.
-    if (cleaned !== undefined) Object.defineProperty(out, k, { value: cleaned, enumerable: true, writable: true, configurable: true });
+    if (out === undefined) {
+      if (cleaned === v) continue;
+      out = {};
+      for (let j = 0; j < i; j++) setKey(out, keys[j] ?? '', value[keys[j] ?? '']);
+    }
+    if (cleaned !== undefined) setKey(out, k, cleaned);
   }
-  return out;
+  return out ?? value;
+}
+
+/** `__proto__` must stay a plain key, so it is defined rather than assigned. */
+function setKey(out: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
 }
 
 function checkObject(schema: ObjectSchema, value: unknown, path: string, report: Report, options: CheckOptions): unknown {
