@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createFakeClock, type FakeClock } from './fake-clock.ts';
-import { CLIENT_GO_TIMINGS, createLeaderElector, decideLease, toMicroTime, type LeaderElector, type LeaseClient, type LeaseObject, type LeaseSpec } from './leader-election.ts';
+import { CLIENT_GO_TIMINGS, createLeaderElector, decideLease, toMicroTime, toV1Lease, type LeaderElector, type LeaseClient, type LeaseObject, type LeaseSpec } from './leader-election.ts';
 
 const log = pino({ level: 'silent' });
 const T = CLIENT_GO_TIMINGS;
@@ -199,5 +199,13 @@ describe('createLeaderElector', () => {
     await b.elector.stop();
     expect(store.writes.length).toBe(before);
     expect(b.events).toEqual([]);
+  });
+});
+
+describe('toV1Lease', () => {
+  it('serialises lease times as MicroTime (six fractional digits), which the API server requires', () => {
+    const lease = toV1Lease('weft-operator', 'default', { holderIdentity: 'a', acquireTime: '2026-11-22T02:34:12.889000Z', renewTime: '2026-11-22T02:34:13.000000Z' }, '42');
+    expect(lease.spec?.acquireTime?.toISOString()).toBe('2026-11-22T02:34:12.889000Z');
+    expect(JSON.parse(JSON.stringify(lease)) as unknown).toMatchObject({ metadata: { resourceVersion: '42' }, spec: { renewTime: '2026-11-22T02:34:13.000000Z' } });
   });
 });

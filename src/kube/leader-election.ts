@@ -245,7 +245,22 @@ function toLeaseObject(lease: V1Lease): LeaseObject {
   };
 }
 
-function toV1Lease(name: string, namespace: string, spec: LeaseSpec, resourceVersion?: string): V1Lease {
+/**
+ * A Date that serialises as metav1.MicroTime (6 fractional digits). client-node's serializer calls
+ * toISOString(), whose milliseconds the API server refuses for Lease times ("cannot parse .889Z as
+ * .000000"); found against kube-apiserver 1.33.
+ */
+class MicroTime extends Date {
+  override toISOString(): string {
+    return toMicroTime(this.getTime());
+  }
+
+  override toJSON(): string {
+    return this.toISOString();
+  }
+}
+
+export function toV1Lease(name: string, namespace: string, spec: LeaseSpec, resourceVersion?: string): V1Lease {
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
@@ -253,8 +268,8 @@ function toV1Lease(name: string, namespace: string, spec: LeaseSpec, resourceVer
     spec: {
       holderIdentity: spec.holderIdentity ?? '',
       ...(spec.leaseDurationSeconds !== undefined ? { leaseDurationSeconds: spec.leaseDurationSeconds } : {}),
-      ...(spec.acquireTime !== undefined ? { acquireTime: new Date(spec.acquireTime) } : {}),
-      ...(spec.renewTime !== undefined ? { renewTime: new Date(spec.renewTime) } : {}),
+      ...(spec.acquireTime !== undefined ? { acquireTime: new MicroTime(spec.acquireTime) } : {}),
+      ...(spec.renewTime !== undefined ? { renewTime: new MicroTime(spec.renewTime) } : {}),
       ...(spec.leaseTransitions !== undefined ? { leaseTransitions: spec.leaseTransitions } : {}),
     },
   };
