@@ -1,0 +1,221 @@
+/**
+ * The benchmark's client load, run as a separate process (forked with IPC by run.ts): many ADS
+ * streams that subscribe like Envoy sidecars (mesh) or proxyless gRPC clients (grpc), ACK every
+ * response, and report when all have received the initial state or a change. Responses are not
+ * decoded beyond their top-level type_url/version/nonce, so the client costs little CPU.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { stringField, concat } from '../../src/xds/wire.ts';
+import { messageType } from '../../src/xds/protos.ts';
+import { ADS_ORDER, TYPE_URLS } from '../../src/xds/type-urls.ts';
+import { serviceName } from './workload.ts';
+
+export type ClientMessage =
+  | { type: 'open'; address: string; kind: 'sotw' | 'delta'; shape: 'mesh' | 'grpc'; streams: number; services: number }
+  | { type: 'arm'; typeUrl: string; streams: number[] | 'all' }
+  | { type: 'churn'; address: string; count: number }
+  | { type: 'close' };
+
+const now = (): number => performance.timeOrigin + performance.now();
+const ADS = '/envoy.service.discovery.v3.AggregatedDiscoveryService';
+
+interface Subscription {
+  readonly typeUrl: string;
+  readonly names: readonly string[];
+}
+
+interface StreamState {
+  readonly counts: number[];
+  readonly lastAt: number[];
+  write(bytes: Buffer): void;
+  cancel(): void;
+}
+
+interface Scanned {
+  typeUrl: string;
+  version: string;
+  nonce: string;
+  bytes: number;
+}
+
+function readVarint(buf: Buffer, pos: number): [number, number] {
+  let value = 0;
+  let shift = 1;
+  for (;;) {
+    const byte = buf[pos++] ?? 0;
+    value += (byte & 0x7f) * shift;
+    if (byte < 0x80) return [value, pos];
+    shift *= 128;
+  }
+}
+
+/** Reads type_url (4), version (1) and nonce (5) of a (Delta)DiscoveryResponse without decoding resources. */
+function scan(buf: Buffer): Scanned {
+  const out: Scanned = { typeUrl: '', version: '', nonce: '', bytes: buf.length };
+  let pos = 0;
+  while (pos < buf.length) {
+    let tag: number;
+    [tag, pos] = readVarint(buf, pos);
+    const wire = tag & 7;
+    if (wire === 0) {
+      [, pos] = readVarint(buf, pos);
+      continue;
+    }
+    if (wire !== 2) break;
+    let len: number;
+    [len, pos] = readVarint(buf, pos);
+    const field = tag >>> 3;
+    if (field === 4) out.typeUrl = buf.toString('utf8', pos, pos + len);
+    else if (field === 1) out.version = buf.toString('utf8', pos, pos + len);
+    else if (field === 5) out.nonce = buf.toString('utf8', pos, pos + len);
+    pos += len;
+  }
+  return out;
+}
+
+function subscriptions(shape: 'mesh' | 'grpc', index: number, services: number): Subscription[] {
+  if (shape === 'grpc') {
+    const name = serviceName(index);
+    return [TYPE_URLS.listener, TYPE_URLS.route, TYPE_URLS.cluster, TYPE_URLS.endpoint].map((typeUrl) => ({ typeUrl, names: [name] }));
+  }
+  return [
+    { typeUrl: TYPE_URLS.cluster, names: [] },
+    { typeUrl: TYPE_URLS.endpoint, names: Array.from({ length: services }, (_, i) => serviceName(i)) },
+    { typeUrl: TYPE_URLS.listener, names: [] },
+    { typeUrl: TYPE_URLS.route, names: ['80'] },
+  ];
+}
+
+function nodeOf(shape: 'mesh' | 'grpc', index: number): Record<string, unknown> {
+  return shape === 'grpc'
+    ? { id: `grpc-${index}`, cluster: 'grpc', user_agent_name: 'gRPC Node Pure JS', locality: {} }
+    : { id: `sidecar~10.1.${index >> 8}.${index & 255}~pod-${index}.default~default.svc.cluster.local`, cluster: 'mesh', user_agent_name: 'envoy', locality: {} };
+}
+
+const sotwType = messageType('envoy.service.discovery.v3.DiscoveryRequest');
+const deltaType = messageType('envoy.service.discovery.v3.DeltaDiscoveryRequest');
+const encode = (type: typeof sotwType, body: Record<string, unknown>): Buffer => Buffer.from(type.encode(type.fromObject(body)).finish());
+
+function openStream(client: grpc.Client, kind: 'sotw' | 'delta', shape: 'mesh' | 'grpc', index: number, services: number, onResponse: (s: StreamState, r: Scanned) => void): StreamState {
+  const call = client.makeBidiStreamRequest(
+    `${ADS}/${kind === 'sotw' ? 'StreamAggregatedResources' : 'DeltaAggregatedResources'}`,
+    (b: Buffer) => b,
+    (b: Buffer) => b,
+  );
+  const subs = subscriptions(shape, index, services);
+  // SotW ACKs repeat the full name list: encode it once per type and append version/nonce.
+  const ackBase = new Map(subs.map((s) => [s.typeUrl, kind === 'sotw' ? encode(sotwType, { type_url: s.typeUrl, resource_names: s.names }) : encode(deltaType, { type_url: s.typeUrl })]));
+  const state: StreamState = {
+    counts: ADS_ORDER.map(() => 0),
+    lastAt: ADS_ORDER.map(() => 0),
+    write: (b) => void call.write(b),
+    cancel: () => {
+      call.cancel();
+    },
+  };
+  call.on('error', () => undefined);
+  call.on('data', (buf: Buffer) => {
+    const r = scan(buf);
+    const base = ackBase.get(r.typeUrl);
+    if (base !== undefined) {
+      const ack = kind === 'sotw' ? concat([base, stringField(1, r.version), stringField(5, r.nonce)]) : concat([base, stringField(6, r.nonce)]);
+      call.write(ack);
+    }
+    onResponse(state, r);
+  });
+  subs.forEach((s, i) => {
+    const node = i === 0 ? { node: nodeOf(shape, index) } : {};
+    call.write(kind === 'sotw' ? encode(sotwType, { ...node, type_url: s.typeUrl, resource_names: s.names }) : encode(deltaType, { ...node, type_url: s.typeUrl, resource_names_subscribe: s.names }));
+  });
+  return state;
+}
+
+let clients: grpc.Client[] = [];
+let streams: StreamState[] = [];
+let armed: { index: number; baseline: number[]; targets: Set<number>; times: Map<number, number>; bytes: number } | undefined;
+let syncWait: { start: number; remaining: number } | undefined;
+
+function onResponse(stream: StreamState, r: Scanned): void {
+  const t = ADS_ORDER.indexOf(r.typeUrl as (typeof ADS_ORDER)[number]);
+  if (t < 0) return;
+  const first = stream.counts.every((c) => c > 0);
+  stream.counts[t] = (stream.counts[t] ?? 0) + 1;
+  stream.lastAt[t] = now();
+  if (syncWait !== undefined && !first && stream.counts.every((c) => c > 0) && --syncWait.remaining === 0) {
+    process.send?.({ type: 'synced', at: now() });
+    syncWait = undefined;
+  }
+  if (armed !== undefined) {
+    armed.bytes += r.bytes;
+    const id = streams.indexOf(stream);
+    if (t === armed.index && armed.targets.has(id) && !armed.times.has(id) && (stream.counts[t] ?? 0) > (armed.baseline[id] ?? 0)) {
+      armed.times.set(id, now());
+      if (armed.times.size === armed.targets.size) {
+        process.send?.({ type: 'converged', times: [...armed.times.values()], bytes: armed.bytes });
+        armed = undefined;
+      }
+    }
+  }
+}
+
+function open(message: Extract<ClientMessage, { type: 'open' }>): void {
+  const perChannel = 100;
+  clients = Array.from({ length: Math.ceil(message.streams / perChannel) }, () => new grpc.Client(message.address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024 }));
+  syncWait = { start: now(), remaining: message.streams };
+  streams = Array.from({ length: message.streams }, (_, i) => {
+    const client = clients[Math.floor(i / perChannel)];
+    if (client === undefined) throw new Error('no client');
+    return openStream(client, message.kind, message.shape, i, message.services, onResponse);
+  });
+}
+
+async function churn(address: string, count: number): Promise<void> {
+  const request = encode(sotwType, { node: nodeOf('mesh', 0), type_url: TYPE_URLS.cluster });
+  for (let done = 0; done < count; done += 100) {
+    const client = new grpc.Client(address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
+    await Promise.all(
+      Array.from(
+        { length: 100 },
+        () =>
+          new Promise<void>((resolve) => {
+            const call = client.makeBidiStreamRequest(`${ADS}/StreamAggregatedResources`, (b: Buffer) => b, (b: Buffer) => b);
+            call.on('error', () => undefined);
+            call.on('status', () => {
+              resolve();
+            });
+            call.on('data', () => {
+              call.cancel();
+            });
+            call.write(request);
+          }),
+      ),
+    );
+    client.close();
+  }
+}
+
+process.on('message', (message: ClientMessage) => {
+  switch (message.type) {
+    case 'open':
+      open(message);
+      return;
+    case 'arm': {
+      const targets = new Set(message.streams === 'all' ? streams.map((_, i) => i) : message.streams);
+      const index = ADS_ORDER.indexOf(message.typeUrl as (typeof ADS_ORDER)[number]);
+      armed = { index, baseline: streams.map((s) => s.counts[index] ?? 0), targets, times: new Map(), bytes: 0 };
+      process.send?.({ type: 'armed' });
+      return;
+    }
+    case 'churn':
+      void churn(message.address, message.count).then(() => process.send?.({ type: 'churned' }));
+      return;
+    case 'close':
+      for (const s of streams) s.cancel();
+      for (const c of clients) c.close();
+      streams = [];
+      clients = [];
+      process.send?.({ type: 'closed' });
+      return;
+  }
+});
+process.send?.({ type: 'ready' });

@@ -1,0 +1,218 @@
+/**
+ * `npm run bench:xds [-- --json] [-- --peer go-control-plane] [--streams N] [--services N] [--changes N]`
+ *
+ * Workload 1: N services (clusters, 10-endpoint CLAs, listener + routes) to `--streams` SotW
+ * streams, then the same with delta streams. Workload 2: 100 proxyless-gRPC-shaped clients, one
+ * service each. Client load runs in a separate process (load-client.ts). With --peer, the same
+ * load runs against go-control-plane and our/peer ratios are printed.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TYPE_URLS } from '../../src/xds/type-urls.ts';
+import type { ClientMessage } from './load-client.ts';
+import { startOurs, startPeer, type Subject } from './subjects.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const now = (): number => performance.timeOrigin + performance.now();
+
+interface Options {
+  readonly json: boolean;
+  readonly peer: string | undefined;
+  readonly streams: number;
+  readonly services: number;
+  readonly grpcClients: number;
+  readonly changes: number;
+  readonly churn: number;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const value = (flag: string, fallback: number): number => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? Number(argv[i + 1]) : fallback;
+  };
+  const peerAt = argv.indexOf('--peer');
+  return {
+    json: argv.includes('--json'),
+    peer: peerAt >= 0 ? argv[peerAt + 1] : undefined,
+    streams: value('--streams', 1000),
+    services: value('--services', 1000),
+    grpcClients: value('--grpc-clients', 100),
+    changes: value('--changes', 5),
+    churn: value('--churn', 10_000),
+  };
+}
+
+export interface Figures {
+  initialSyncMs: number;
+  endpointP50Ms: number;
+  endpointP99Ms: number;
+  routeP50Ms: number;
+  routeP99Ms: number;
+  endpointBytesPerChange: number;
+  routeBytesPerChange: number;
+  rssPerStreamKb: number;
+  heapPerStreamKb: number;
+  cpuSeconds: number;
+}
+
+interface Client {
+  send(message: ClientMessage): void;
+  next(type: string): Promise<Record<string, unknown>>;
+  stop(): void;
+}
+
+function startClient(): Promise<Client> {
+  const child: ChildProcess = fork(join(here, 'load-client.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const inbox: Record<string, unknown>[] = [];
+  const waiters: { type: string; resolve: (m: Record<string, unknown>) => void }[] = [];
+  child.on('message', (m: Record<string, unknown>) => {
+    const i = waiters.findIndex((w) => w.type === m.type);
+    if (i >= 0) waiters.splice(i, 1)[0]?.resolve(m);
+    else inbox.push(m);
+  });
+  const client: Client = {
+    send: (m) => void child.send(m),
+    next: (type) => {
+      const i = inbox.findIndex((m) => m.type === type);
+      if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0] ?? {});
+      return new Promise((resolve) => waiters.push({ type, resolve }));
+    },
+    stop: () => void child.kill(),
+  };
+  return client.next('ready').then(() => client);
+}
+
+function percentile(samples: readonly number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function measureChanges(subject: Subject, client: Client, kind: 'endpoint' | 'route', opts: Options, targets: (k: number) => number[] | 'all', service: (k: number) => number): Promise<{ p50: number; p99: number; bytes: number }> {
+  const samples: number[] = [];
+  let bytes = 0;
+  for (let k = 0; k < opts.changes; k++) {
+    client.send({ type: 'arm', typeUrl: kind === 'endpoint' ? TYPE_URLS.endpoint : TYPE_URLS.route, streams: targets(k) });
+    await client.next('armed');
+    const t0 = now();
+    await subject.command(kind === 'endpoint' ? { cmd: 'endpoint', service: service(k), shift: k + 1 } : { cmd: 'route', service: service(k), timeout: 16 + k });
+    const done = await client.next('converged');
+    for (const t of done.times as number[]) samples.push(t - t0);
+    bytes += Number(done.bytes);
+  }
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), bytes: bytes / opts.changes };
+}
+
+async function runWorkload(subject: Subject, opts: Options, kind: 'sotw' | 'delta', shape: 'mesh' | 'grpc'): Promise<Figures> {
+  const streams = shape === 'mesh' ? opts.streams : opts.grpcClients;
+  await subject.command({ cmd: 'load', workload: shape, services: opts.services });
+  const client = await startClient();
+  try {
+    const before = await subject.memory();
+    const cpu0 = subject.cpuSeconds();
+    const t0 = now();
+    client.send({ type: 'open', address: `127.0.0.1:${subject.port}`, kind, shape, streams, services: opts.services });
+    const synced = await client.next('synced');
+    const initialSyncMs = Number(synced.at) - t0;
+    const after = await subject.memory();
+    const all = (): 'all' => 'all';
+    const spread = (k: number): number => (k * 7919) % (shape === 'mesh' ? opts.services : opts.grpcClients);
+    const targets = shape === 'mesh' ? all : (k: number): number[] => [spread(k)];
+    const endpoint = await measureChanges(subject, client, 'endpoint', opts, targets, spread);
+    const route = await measureChanges(subject, client, 'route', opts, targets, spread);
+    const cpuSeconds = subject.cpuSeconds() - cpu0;
+    client.send({ type: 'close' });
+    await client.next('closed');
+    return {
+      initialSyncMs,
+      endpointP50Ms: endpoint.p50,
+      endpointP99Ms: endpoint.p99,
+      routeP50Ms: route.p50,
+      routeP99Ms: route.p99,
+      endpointBytesPerChange: endpoint.bytes,
+      routeBytesPerChange: route.bytes,
+      rssPerStreamKb: (after.rss - before.rss) / streams / 1024,
+      heapPerStreamKb: (after.heap - before.heap) / streams / 1024,
+      cpuSeconds,
+    };
+  } finally {
+    client.stop();
+  }
+}
+
+async function runChurn(subject: Subject, opts: Options): Promise<{ heapBeforeMb: number; heapAfterMb: number; rssBeforeMb: number; rssAfterMb: number }> {
+  await subject.command({ cmd: 'load', workload: 'mesh', services: 10 });
+  const client = await startClient();
+  try {
+    const before = await subject.memory();
+    client.send({ type: 'churn', address: `127.0.0.1:${subject.port}`, count: opts.churn });
+    await client.next('churned');
+    const after = await subject.memory();
+    const mb = (b: number): number => b / 1024 / 1024;
+    return { heapBeforeMb: mb(before.heap), heapAfterMb: mb(after.heap), rssBeforeMb: mb(before.rss), rssAfterMb: mb(after.rss) };
+  } finally {
+    client.stop();
+  }
+}
+
+type SubjectResult = Record<'workload1Sotw' | 'workload1Delta' | 'workload2', Figures> & { churn: Awaited<ReturnType<typeof runChurn>> };
+
+async function runSubject(start: () => Promise<Subject>, opts: Options): Promise<SubjectResult> {
+  const subject = await start();
+  try {
+    const workload1Sotw = await runWorkload(subject, opts, 'sotw', 'mesh');
+    const quick = process.env.WEFT_BENCH_ONLY_FIRST === '1';
+    const workload1Delta = quick ? workload1Sotw : await runWorkload(subject, opts, 'delta', 'mesh');
+    const workload2 = quick ? workload1Sotw : await runWorkload(subject, opts, 'sotw', 'grpc');
+    const churn = quick ? { heapBeforeMb: 0, heapAfterMb: 0, rssBeforeMb: 0, rssAfterMb: 0 } : await runChurn(subject, opts);
+    return { workload1Sotw, workload1Delta, workload2, churn };
+  } finally {
+    await subject.stop();
+  }
+}
+
+function ratios(ours: SubjectResult, peer: SubjectResult): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const w of ['workload1Sotw', 'workload1Delta', 'workload2'] as const) {
+    const row: Record<string, number> = {};
+    for (const [key, value] of Object.entries(ours[w])) row[key] = value / (peer[w][key as keyof Figures] || NaN);
+    out[w] = row;
+  }
+  return out;
+}
+
+function fmt(n: number): string {
+  if (!Number.isFinite(n)) return '-';
+  return Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toFixed(3);
+}
+
+function table(result: Record<string, unknown>): string {
+  const rows: string[] = [];
+  const subjects = Object.entries(result).filter(([k]) => k !== 'ratios' && k !== 'options') as [string, SubjectResult][];
+  const cols = ['workload1Sotw', 'workload1Delta', 'workload2'] as const;
+  for (const [name, r] of subjects) {
+    rows.push(`\n${name}`, ['figure'.padEnd(24), ...cols.map((c) => c.padStart(16))].join(''));
+    for (const key of Object.keys(r.workload1Sotw) as (keyof Figures)[]) rows.push([key.padEnd(24), ...cols.map((c) => fmt(r[c][key]).padStart(16))].join(''));
+    rows.push(`churn: heap ${fmt(r.churn.heapBeforeMb)} → ${fmt(r.churn.heapAfterMb)} MB, rss ${fmt(r.churn.rssBeforeMb)} → ${fmt(r.churn.rssAfterMb)} MB`);
+  }
+  const ratio = result.ratios as Record<string, Record<string, number>> | undefined;
+  if (ratio !== undefined) {
+    rows.push('\nours / peer', ['figure'.padEnd(24), ...cols.map((c) => c.padStart(16))].join(''));
+    for (const key of Object.keys(ratio.workload1Sotw ?? {})) rows.push([key.padEnd(24), ...cols.map((c) => fmt(ratio[c]?.[key] ?? NaN).padStart(16))].join(''));
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const result: Record<string, unknown> = { options: opts };
+const ours = await runSubject(startOurs, opts);
+result.weft = ours;
+if (opts.peer === 'go-control-plane') {
+  const peer = await runSubject(startPeer, opts);
+  result['go-control-plane'] = peer;
+  result.ratios = ratios(ours, peer);
+} else if (opts.peer !== undefined) {
+  throw new Error(`unknown peer ${opts.peer}`);
+}
+process.stdout.write(opts.json ? `${JSON.stringify(result)}\n` : table(result));
+process.exit(0);
