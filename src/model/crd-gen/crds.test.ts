@@ -92,6 +92,22 @@ describe('generated CRDs', () => {
     expect(report.errors).toEqual([]);
   });
 
+  it.each([
+    ['VirtualService', { hosts: ['a'], http: [{ timeout: '0.5ms', route: [{ destination: { host: 'a' } }] }] }, 'Invalid value: must be a valid duration greater than 1ms'],
+    ['VirtualService', { hosts: ['a'], http: [{ match: [{ uri: { exact: '/', prefix: '/' } }], route: [{ destination: { host: 'a' } }] }] }, 'only one of [exact, prefix, regex] may be set'],
+    ['DestinationRule', { host: 'a', trafficPolicy: { connectionPool: { tcp: { idleTimeout: '-1s' } } } }, 'Invalid value: must be a valid duration'],
+    ['ServiceEntry', { hosts: ['*'] }, 'Invalid value: hostname cannot be wildcard'],
+    ['ServiceEntry', { hosts: ['a.com'], endpoints: [{ address: '1.2.3.4' }] }, 'Invalid value: NONE mode cannot set endpoints'],
+    ['ServiceEntry', { hosts: ['a.com'], resolution: 'DNS_ROUND_ROBIN', endpoints: [{ address: 'a.com' }, { address: 'b.com' }] }, 'Invalid value: DNS_ROUND_ROBIN mode cannot have multiple endpoints'],
+    ['ServiceEntry', { hosts: ['a.com'], resolution: 'STATIC', workloadSelector: { labels: { a: 'b' } }, endpoints: [] }, 'Invalid value: only one of WorkloadSelector or Endpoints can be set'],
+    ['Gateway', { servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['*'], tls: { mode: 'SIMPLE', credentialName: 'a', credentialNames: ['b'] } }] }, 'Invalid value: only one of credentialName or credentialNames can be set'],
+    ['Gateway', { servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['*'], tls: { mode: 'SIMPLE', credentialNames: ['a', 'b', 'c'] } }] }, 'Too many: 3: must have at most 2 items'],
+  ])('%s: the CRD rule (CEL twin) rejects %j', (kind, spec, message) => {
+    const report = createReport();
+    checkValue(ISTIO_KINDS[kind as keyof typeof ISTIO_KINDS].spec, spec, 'spec', report, { cel: true });
+    expect(report.errors.map((e) => e.message)).toContain(message.startsWith('only one of [') ? `${message}, found exact, prefix` : message);
+  });
+
   it('the OpenAPI validator used above rejects what the API server would', () => {
     const schema = (((crds.find((c) => c.name === 'virtualservices.yaml')?.crd ?? {}) as Node & { spec: { versions: Node[] } }).spec.versions[0]?.schema as Node).openAPIV3Schema as Node;
     expect(openApiErrors(schema, { spec: { hosts: 'a', typo: 1 } }, '')).toEqual(['.spec.hosts: not an array', '.spec.typo: unknown field']);
