@@ -59,3 +59,13 @@ function isIdentifier(name: string): boolean {
   }
   return true;
 }
+
+/**
+ * Istio's multi-error text (hashicorp/go-multierror), each item prefixed with its field path:
+ * `2 errors occurred:\n\t* spec.hosts[0]: ...\n\t* ...\n\n`. The webhook prefixes it with
+ * `configuration is invalid: `, as istiod does.
+ */
+export function formatIssues(issues: readonly FieldIssue[]): string {
+  const items = issues.map((i) => `\t* ${i.path === '' ? '' : `${i.path}: `}${i.message}`);
+  return `${issues.length} ${issues.length === 1 ? 'error' : 'errors'} occurred:\n${items.join('\n')}\n\n`;
+}
