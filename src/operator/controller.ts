@@ -14,7 +14,7 @@ import { createWorkQueue, type WorkQueue, type WorkQueueMetrics } from '../kube/
 import type { ObservedNamespace } from './conflict.ts';
 import type { RenderOptions } from './defaults.ts';
 import { childListWatches, meshControlPlaneListWatch, namespaceListWatch, type ChildKind } from './informers.ts';
-import { objectRef } from './render/common.ts';
+import { objectRef, type KubeObject } from './render/common.ts';
 import { reconcileMeshControlPlane, type ApplyResult, type ChildRef, type ReconcilePorts } from './reconcile.ts';
 import type { ObservedDeployment } from './status.ts';
 import { MCP_GROUP, MCP_KIND, MCP_PLURAL, MCP_VERSION, type MeshControlPlane, type MeshControlPlaneStatus } from './types.ts';
@@ -51,6 +51,18 @@ const errorText = (err: unknown): string => {
   return err instanceof Error ? err.message : String(err);
 };
 
+/**
+ * Dependency tiers for applying: the namespace; then what pods and bindings refer to (accounts,
+ * roles, ConfigMaps); then everything else. A Deployment created before its ServiceAccount would
+ * have its first pods refused and the ReplicaSet back off, delaying Ready.
+ */
+export function applyTiers(list: readonly KubeObject[]): KubeObject[][] {
+  const tierOf = (kind: string): number => (kind === 'Namespace' ? 0 : ['ServiceAccount', 'ClusterRole', 'Role', 'ConfigMap'].includes(kind) ? 1 : 2);
+  const tiers: KubeObject[][] = [[], [], []];
+  for (const o of list) tiers[tierOf(o.kind)]?.push(o);
+  return tiers.filter((t) => t.length > 0);
+}
+
 const ownedBy = (o: KubernetesObject, uid: string): boolean => o.metadata?.ownerReferences?.some((r) => r.uid === uid && r.controller === true) === true;
 
 function writePorts(kc: KubeConfig, log: Logger): Pick<ReconcilePorts, 'apply' | 'delete' | 'recordEvent'> {
@@ -59,12 +71,18 @@ function writePorts(kc: KubeConfig, log: Logger): Pick<ReconcilePorts, 'apply' |
   const lastEvent = new Map<string, string>();
   return {
     async apply(list): Promise<ApplyResult> {
-      for (const o of list) {
+      const applyOne = async (o: KubeObject): Promise<ApplyResult> => {
         try {
           await objects.patch(o, undefined, undefined, OPERATOR_FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+          return { ok: true };
         } catch (err) {
           return { ok: false, object: objectRef(o), error: errorText(err) };
         }
+      };
+      // Tiers in order, objects within a tier in parallel: keeps the first apply well under a second.
+      for (const tier of applyTiers(list)) {
+        const failed = (await Promise.all(tier.map(applyOne))).find((r) => !r.ok);
+        if (failed !== undefined) return failed;
       }
       return { ok: true };
     },
