@@ -1,0 +1,109 @@
+/**
+ * Builds the whole registry from plain Kubernetes objects plus accepted ServiceEntries and
+ * WorkloadEntries. Best effort: a broken object becomes a problem and the rest is built.
+ */
+import type { V1EndpointSlice, V1Namespace, V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
+import type { ServiceEntry, WorkloadEntry } from '../model/types.ts';
+import { fromEndpointSlice, fromService, indexPods, namespaceNames } from './kubernetes.ts';
+import { fromServiceEntry } from './service-entry.ts';
+import { DEFAULT_MESH, serviceKey, type MeshSettings, type Registry, type RegistryEndpoint, type RegistryProblem, type RegistryService, type TlsSecret } from './types.ts';
+
+export interface RegistryInput {
+  readonly services?: readonly V1Service[];
+  readonly endpointSlices?: readonly V1EndpointSlice[];
+  readonly pods?: readonly V1Pod[];
+  readonly namespaces?: readonly V1Namespace[];
+  readonly secrets?: readonly V1Secret[];
+  readonly serviceEntries?: readonly ServiceEntry[];
+  readonly workloadEntries?: readonly WorkloadEntry[];
+  readonly mesh?: Partial<MeshSettings>;
+}
+
+export interface RegistryOutcome {
+  readonly registry: Registry;
+  readonly problems: readonly RegistryProblem[];
+}
+
+export function compareEndpoints(a: RegistryEndpoint, b: RegistryEndpoint): number {
+  return a.servicePort - b.servicePort || (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port);
+}
+
+function compareServices(a: RegistryService, b: RegistryService): number {
+  return a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0;
+}
+
+function tlsSecrets(secrets: readonly V1Secret[]): TlsSecret[] {
+  const out: TlsSecret[] = [];
+  for (const s of secrets) {
+    const data = s.data ?? {};
+    const cert = data['tls.crt'] ?? data.cert;
+    const key = data['tls.key'] ?? data.key;
+    if (s.metadata?.name === undefined || s.metadata.namespace === undefined || cert === undefined || key === undefined) continue;
+    const ca = data['ca.crt'] ?? data.cacert;
+    const decode = (b64: string): string => Buffer.from(b64, 'base64').toString('utf8');
+    out.push({
+      namespace: s.metadata.namespace,
+      name: s.metadata.name,
+      certificate: decode(cert),
+      privateKey: decode(key),
+      ...(ca === undefined ? {} : { caCertificate: decode(ca) }),
+    });
+  }
+  return out.sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+}
+
+/** Endpoints of Kubernetes services from their EndpointSlices (label `kubernetes.io/service-name`). */
+function kubernetesEndpoints(input: RegistryInput, byName: ReadonlyMap<string, RegistryService>, into: Map<string, RegistryEndpoint[]>): void {
+  const pods = indexPods(input.pods ?? []);
+  for (const slice of input.endpointSlices ?? []) {
+    const ns = slice.metadata?.namespace;
+    const name = slice.metadata?.labels?.['kubernetes.io/service-name'];
+    const service = ns === undefined || name === undefined ? undefined : byName.get(`${ns}/${name}`);
+    if (service === undefined) continue;
+    const key = serviceKey(service);
+    into.set(key, [...(into.get(key) ?? []), ...fromEndpointSlice(slice, service, pods)]);
+  }
+}
+
+export function buildRegistry(input: RegistryInput): RegistryOutcome {
+  const mesh: MeshSettings = { ...DEFAULT_MESH, ...input.mesh };
+  const problems: RegistryProblem[] = [];
+  const services: RegistryService[] = [];
+  const byName = new Map<string, RegistryService>();
+  for (const s of input.services ?? []) {
+    const converted = fromService(s, mesh.domainSuffix);
+    if (!converted.ok) {
+      problems.push(converted.problem);
+      continue;
+    }
+    services.push(converted.value);
+    byName.set(`${converted.value.namespace}/${converted.value.name}`, converted.value);
+  }
+  const endpoints = new Map<string, RegistryEndpoint[]>();
+  kubernetesEndpoints(input, byName, endpoints);
+  for (const entry of input.serviceEntries ?? []) {
+    const outcome = fromServiceEntry(entry, input.workloadEntries ?? []);
+    for (const service of outcome.services) {
+      services.push(service);
+      endpoints.set(serviceKey(service), outcome.endpoints.get(service.hostname) ?? []);
+    }
+  }
+  for (const list of endpoints.values()) list.sort(compareEndpoints);
+  for (const service of services) if (!endpoints.has(serviceKey(service))) endpoints.set(serviceKey(service), []);
+  const namespaces = new Set([...namespaceNames(input.namespaces ?? []), ...services.map((s) => s.namespace)]);
+  return {
+    registry: { mesh, services: services.sort(compareServices), endpoints, namespaces: [...namespaces].sort(), secrets: tlsSecrets(input.secrets ?? []) },
+    problems: problems.sort((a, b) => a.object.localeCompare(b.object)),
+  };
+}
+
+/**
+ * The endpoint-only path: one service's endpoints recomputed from its current slices, without
+ * rebuilding anything else. Returns undefined when the service is unknown.
+ */
+export function serviceEndpoints(registry: Registry, namespace: string, name: string, slices: readonly V1EndpointSlice[], pods: readonly V1Pod[]): readonly RegistryEndpoint[] | undefined {
+  const service = registry.services.find((s) => s.origin === 'kubernetes' && s.namespace === namespace && s.name === name);
+  if (service === undefined) return undefined;
+  const index = indexPods(pods);
+  return slices.flatMap((slice) => fromEndpointSlice(slice, service, index)).sort(compareEndpoints);
+}

@@ -1,0 +1,93 @@
+/**
+ * The mesh as translation sees it: the registry plus accepted Istio config, indexed once per
+ * rebuild so that each proxy group's translation is lookups, not scans.
+ */
+import type { DestinationRule, Gateway, Sidecar, VirtualService } from '../../model/types.ts';
+import { serviceKey, type Registry, type RegistryEndpoint, type RegistryService } from '../../registry/types.ts';
+import { hostMatches, resolveHost } from './names.ts';
+
+export interface AcceptedConfig {
+  readonly virtualServices: readonly VirtualService[];
+  readonly destinationRules: readonly DestinationRule[];
+  readonly gateways: readonly Gateway[];
+  readonly sidecars: readonly Sidecar[];
+}
+
+export const NO_CONFIG: AcceptedConfig = { virtualServices: [], destinationRules: [], gateways: [], sidecars: [] };
+
+export interface MeshContext {
+  readonly registry: Registry;
+  readonly config: AcceptedConfig;
+  /** VS hosts resolved to FQDNs, per VS (same order as `config.virtualServices`). */
+  readonly vsHosts: ReadonlyMap<VirtualService, readonly string[]>;
+  /** Services by hostname (a hostname may exist in several namespaces). */
+  readonly servicesByHost: ReadonlyMap<string, readonly RegistryService[]>;
+}
+
+const byNsName = (a: { metadata: { namespace: string; name: string } }, b: { metadata: { namespace: string; name: string } }): number =>
+  a.metadata.namespace.localeCompare(b.metadata.namespace) || a.metadata.name.localeCompare(b.metadata.name);
+
+export function createMeshContext(registry: Registry, config: AcceptedConfig): MeshContext {
+  const sorted: AcceptedConfig = {
+    virtualServices: [...config.virtualServices].sort(byNsName),
+    destinationRules: [...config.destinationRules].sort(byNsName),
+    gateways: [...config.gateways].sort(byNsName),
+    sidecars: [...config.sidecars].sort(byNsName),
+  };
+  const suffix = registry.mesh.domainSuffix;
+  const vsHosts = new Map(sorted.virtualServices.map((vs) => [vs, (vs.spec.hosts ?? []).map((h) => resolveHost(h, vs.metadata.namespace, suffix))]));
+  const servicesByHost = new Map<string, RegistryService[]>();
+  for (const s of registry.services) servicesByHost.set(s.hostname, [...(servicesByHost.get(s.hostname) ?? []), s]);
+  return { registry, config: sorted, vsHosts, servicesByHost };
+}
+
+/** Istio `exportTo`: `*` everyone, `.` own namespace, `~` nobody, else the listed namespaces. */
+export function exportedTo(exportTo: readonly string[] | undefined, ownNamespace: string, clientNamespace: string): boolean {
+  if (exportTo === undefined || exportTo.length === 0) return true;
+  return exportTo.some((e) => e === '*' || e === clientNamespace || (e === '.' && ownNamespace === clientNamespace));
+}
+
+export function labelsMatch(selector: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>>): boolean {
+  return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+}
+
+/** The service a destination host names, as seen from `namespace` (own namespace first). */
+export function findService(ctx: MeshContext, host: string, namespace: string): RegistryService | undefined {
+  const candidates = ctx.servicesByHost.get(host) ?? [];
+  return candidates.find((s) => s.namespace === namespace) ?? candidates.find((s) => exportedTo(s.exportTo, s.namespace, namespace));
+}
+
+export function endpointsOf(ctx: MeshContext, service: RegistryService): readonly RegistryEndpoint[] {
+  return ctx.registry.endpoints.get(serviceKey(service)) ?? [];
+}
+
+/**
+ * The DestinationRule for a service as seen from a client namespace: the client's namespace
+ * first, then the service's, then the root namespace (Istio's lookup order), exact host before wildcard.
+ */
+export function destinationRuleFor(ctx: MeshContext, service: RegistryService, clientNamespace: string): DestinationRule | undefined {
+  const suffix = ctx.registry.mesh.domainSuffix;
+  const matching = ctx.config.destinationRules.filter((dr) => {
+    const host = resolveHost(dr.spec.host ?? '', dr.metadata.namespace, suffix);
+    return hostMatches(host, service.hostname) && exportedTo(dr.spec.exportTo, dr.metadata.namespace, clientNamespace);
+  });
+  const exact = (dr: DestinationRule): number => (resolveHost(dr.spec.host ?? '', dr.metadata.namespace, suffix) === service.hostname ? 0 : 1);
+  const rank = (dr: DestinationRule): number =>
+    dr.metadata.namespace === clientNamespace ? 0 : dr.metadata.namespace === service.namespace ? 1 : dr.metadata.namespace === ctx.registry.mesh.rootNamespace ? 2 : 3;
+  return [...matching].sort((a, b) => rank(a) - rank(b) || exact(a) - exact(b))[0];
+}
+
+/** Gateways a VS binds to, as `ns/name` (`mesh` stays `mesh`); empty ⇒ `mesh`. */
+export function vsGateways(vs: VirtualService): readonly string[] {
+  const gateways = vs.spec.gateways ?? [];
+  if (gateways.length === 0) return ['mesh'];
+  return gateways.map((g) => gatewayRef(g, vs.metadata.namespace));
+}
+
+/** `name` → `vsNamespace/name`; legacy `name.ns` → `ns/name`. */
+export function gatewayRef(ref: string, namespace: string): string {
+  if (ref === 'mesh' || ref.includes('/')) return ref;
+  const dot = ref.indexOf('.');
+  if (dot > 0) return `${ref.slice(dot + 1).split('.')[0] ?? ''}/${ref.slice(0, dot)}`;
+  return `${namespace}/${ref}`;
+}

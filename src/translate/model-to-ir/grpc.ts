@@ -1,0 +1,49 @@
+/**
+ * Proxyless gRPC (Istio's grpc generator, istio.md §4.5, xds.md §3.6): one API listener
+ * `host:port` per service port, route table `outbound|port||host` holding that service's
+ * virtual host (domains with and without `:port`), EDS clusters. grpc-js-xds NACKs redirect and
+ * direct_response, so those rules are left out and reported; retries get the 25ms base back-off
+ * it requires.
+ */
+import type { ListenerIR, RouteIR, RouteTableIR } from '../../ir/types.ts';
+import type { RegistryService } from '../../registry/types.ts';
+import type { Problem } from './cluster.ts';
+import type { MeshContext } from './context.ts';
+import { outboundClusterName } from './names.ts';
+import { serviceVirtualHost } from './outbound.ts';
+import type { ProxyDescriptor } from './proxy.ts';
+
+export const GRPC_RETRY_BACKOFF_MS = 25;
+
+function grpcRoute(route: RouteIR, problems: Problem[]): RouteIR | undefined {
+  const action = route.action;
+  if (action.type !== 'forward') {
+    problems.push({ object: route.source, message: `${action.type} is not supported by proxyless gRPC clients; the route is left out for them` });
+    return undefined;
+  }
+  if (action.retry === undefined || action.retry.backoffBaseMs !== undefined) return route;
+  return { ...route, action: { ...action, retry: { ...action.retry, backoffBaseMs: GRPC_RETRY_BACKOFF_MS } } };
+}
+
+export function grpcOutbound(ctx: MeshContext, proxy: ProxyDescriptor, services: readonly RegistryService[], problems: Problem[]): { listeners: ListenerIR[]; routeTables: RouteTableIR[] } {
+  const listeners: ListenerIR[] = [];
+  const routeTables: RouteTableIR[] = [];
+  const referenced = new Set<string>();
+  for (const service of services) {
+    if (service.resolution !== 'ClientSideLB') continue;
+    for (const port of service.ports) {
+      const table = outboundClusterName(port.port, '', service.hostname);
+      const vh = serviceVirtualHost({ ctx, proxy, service, port, flavor: 'grpc', problems, referenced });
+      const routes = vh.routes.flatMap((r) => grpcRoute(r, problems) ?? []);
+      routeTables.push({ name: table, ignorePortInHostMatching: false, virtualHosts: [{ ...vh, routes }] });
+      listeners.push({
+        type: 'api',
+        name: `${service.hostname}:${port.port}`,
+        address: service.addresses[0] ?? '0.0.0.0',
+        port: port.port,
+        http: { type: 'http', statPrefix: table, rds: table, faultFilter: true, corsFilter: false },
+      });
+    }
+  }
+  return { listeners, routeTables };
+}
