@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { ProxyIR } from '../../ir/types.ts';
+import pino from 'pino';
 import { messageType } from '../../xds/protos.ts';
+import { createSnapshotCache } from '../../xds/snapshot-cache.ts';
 import { encodeResource } from '../../xds/resource.ts';
 import { messageName, SHORT_NAMES, type XdsTypeUrl } from '../../xds/type-urls.ts';
 import { toYaml } from '../testing/case.ts';
@@ -35,8 +37,11 @@ describe('IR → xDS golden files', () => {
     const irs = parse(readFileSync(join(testdata, input), 'utf8')) as { proxies: { id: string; ir: ProxyIR }[] };
     const out: Record<string, Record<string, unknown>> = {};
     const problems: string[] = [];
+    const cache = createSnapshotCache({ log: pino({ level: 'silent' }) });
     for (const { id, ir } of irs.proxies) {
       const xds = translateIr(ir);
+      const published = cache.setResources(id, xds);
+      if (!published.ok) problems.push(...published.problems);
       const byType: Record<string, unknown> = {};
       for (const [typeUrl, resources] of Object.entries(xds) as [XdsTypeUrl, readonly Readonly<Record<string, unknown>>[]][]) {
         for (const r of resources) problems.push(...verify(typeUrl, r));
