@@ -54,16 +54,18 @@ export interface Figures {
   rssPerStreamKb: number;
   heapPerStreamKb: number;
   cpuSeconds: number;
+  /** CPU of the load-client process over the workload (for context: it shares the machine). */
+  clientCpuSeconds: number;
 }
 
 interface Client {
   send(message: ClientMessage): void;
   next(type: string): Promise<Record<string, unknown>>;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 function startClient(): Promise<Client> {
-  const child: ChildProcess = fork(join(here, 'load-client.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(join(here, 'load-client.ts'), [], { execArgv: (process.env.WEFT_BENCH_CLIENT_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const inbox: Record<string, unknown>[] = [];
   const waiters: { type: string; resolve: (m: Record<string, unknown>) => void }[] = [];
   child.on('message', (m: Record<string, unknown>) => {
@@ -78,7 +80,13 @@ function startClient(): Promise<Client> {
       if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0] ?? {});
       return new Promise((resolve) => waiters.push({ type, resolve }));
     },
-    stop: () => void child.kill(),
+    stop: () =>
+      new Promise<void>((done) => {
+        child.once('exit', () => {
+          done();
+        });
+        child.kill();
+      }),
   };
   return client.next('ready').then(() => client);
 }
@@ -122,7 +130,7 @@ async function runWorkload(subject: Subject, opts: Options, kind: 'sotw' | 'delt
     const route = await measureChanges(subject, client, 'route', opts, targets, spread);
     const cpuSeconds = subject.cpuSeconds() - cpu0;
     client.send({ type: 'close' });
-    await client.next('closed');
+    const closed = await client.next('closed');
     return {
       initialSyncMs,
       endpointP50Ms: endpoint.p50,
@@ -134,9 +142,10 @@ async function runWorkload(subject: Subject, opts: Options, kind: 'sotw' | 'delt
       rssPerStreamKb: (after.rss - before.rss) / streams / 1024,
       heapPerStreamKb: (after.heap - before.heap) / streams / 1024,
       cpuSeconds,
+      clientCpuSeconds: Number(closed.cpuSeconds),
     };
   } finally {
-    client.stop();
+    await client.stop();
   }
 }
 
@@ -151,7 +160,7 @@ async function runChurn(subject: Subject, opts: Options): Promise<{ heapBeforeMb
     const mb = (b: number): number => b / 1024 / 1024;
     return { heapBeforeMb: mb(before.heap), heapAfterMb: mb(after.heap), rssBeforeMb: mb(before.rss), rssAfterMb: mb(after.rss) };
   } finally {
-    client.stop();
+    await client.stop();
   }
 }
 

@@ -2,7 +2,8 @@
  * Decoding of the client's discovery requests into plain, fully-defaulted shapes. Any decoding
  * error surfaces to grpc-js, which ends that one stream with INTERNAL; the server carries on.
  */
-import type protobuf from 'protobufjs';
+import { createHash } from 'node:crypto';
+import protobuf from 'protobufjs';
 import { messageType } from './protos.ts';
 
 export interface NodeInfo {
@@ -23,7 +24,10 @@ export interface ErrorDetail {
 export interface SotwRequest {
   readonly versionInfo: string;
   readonly node: NodeInfo | undefined;
+  /** Decoded on first access: an ACK repeating an unchanged list never decodes it. */
   readonly resourceNames: readonly string[];
+  /** A digest of the encoded resource_names; equal digests mean equal lists. */
+  readonly namesKey: string;
   readonly typeUrl: string;
   readonly responseNonce: string;
   readonly errorDetail: ErrorDetail | undefined;
@@ -41,21 +45,78 @@ export interface DeltaRequest {
 
 type Decoded = Record<string, unknown>;
 
-let sotwType: protobuf.Type | undefined;
 let deltaType: protobuf.Type | undefined;
 let nodeType: protobuf.Type | undefined;
 
+/**
+ * Decodes a DiscoveryRequest by hand so that resource_names (Envoy repeats all EDS names, often
+ * thousands, in every ACK) are only digested, not turned into strings, unless they changed.
+ */
 export function decodeSotwRequest(bytes: Uint8Array): SotwRequest {
-  sotwType ??= messageType('envoy.service.discovery.v3.DiscoveryRequest');
-  const m = sotwType.decode(bytes) as unknown as Decoded;
+  const reader = protobuf.Reader.create(bytes);
+  let versionInfo = '';
+  let typeUrl = '';
+  let responseNonce = '';
+  let nodeBytes: Uint8Array | undefined;
+  let errorBytes: Uint8Array | undefined;
+  const spans: number[] = [];
+  let namesStart = -1;
+  let namesEnd = -1;
+  while (reader.pos < reader.len) {
+    const tagStart = reader.pos;
+    const tag = reader.uint32();
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    if (wire !== 2) {
+      reader.skipType(wire);
+      continue;
+    }
+    if (field === 3) {
+      const length = reader.uint32();
+      spans.push(reader.pos, length);
+      if (namesStart < 0) namesStart = tagStart;
+      reader.skip(length);
+      namesEnd = reader.pos;
+    } else if (field === 1) versionInfo = reader.string();
+    else if (field === 4) typeUrl = reader.string();
+    else if (field === 5) responseNonce = reader.string();
+    else if (field === 2) nodeBytes = reader.bytes();
+    else if (field === 6) errorBytes = reader.bytes();
+    else reader.skipType(wire);
+  }
+  let names: string[] | undefined;
+  const namesKey = namesStart < 0 ? '' : createHash('sha1').update(bytes.subarray(namesStart, namesEnd)).digest('base64');
   return {
-    versionInfo: str(m.version_info),
-    node: nodeOf(m.node),
-    resourceNames: strings(m.resource_names),
-    typeUrl: str(m.type_url),
-    responseNonce: str(m.response_nonce),
-    errorDetail: errorOf(m.error_detail),
+    versionInfo,
+    typeUrl,
+    responseNonce,
+    namesKey,
+    node: nodeBytes === undefined ? undefined : nodeOf(nodeMessageType().decode(nodeBytes)),
+    errorDetail: errorBytes === undefined ? undefined : errorOf(statusType().toObject(statusType().decode(errorBytes))),
+    get resourceNames(): readonly string[] {
+      if (names === undefined) {
+        names = [];
+        for (let i = 0; i < spans.length; i += 2) {
+          const start = spans[i] ?? 0;
+          names.push(textDecoder.decode(bytes.subarray(start, start + (spans[i + 1] ?? 0))));
+        }
+      }
+      return names;
+    },
   };
+}
+
+const textDecoder = new TextDecoder();
+let statusMessageType: protobuf.Type | undefined;
+
+function statusType(): protobuf.Type {
+  statusMessageType ??= messageType('google.rpc.Status');
+  return statusMessageType;
+}
+
+function nodeMessageType(): protobuf.Type {
+  nodeType ??= messageType('envoy.config.core.v3.Node');
+  return nodeType;
 }
 
 export function decodeDeltaRequest(bytes: Uint8Array): DeltaRequest {

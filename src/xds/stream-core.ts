@@ -44,6 +44,8 @@ export interface TypeState {
   readonly names: Set<string>;
   wildcard: boolean;
   requested: boolean;
+  /** Digest of the last applied SotW resource_names list. */
+  namesKey: string;
   everNamed: boolean;
   /** The next flush must answer even if there is nothing to send (first wildcard request). */
   mustRespond: boolean;
@@ -109,6 +111,7 @@ function newTypeState(typeUrl: XdsTypeUrl): TypeState {
     names: new Set(),
     wildcard: false,
     requested: false,
+    namesKey: '',
     everNamed: false,
     mustRespond: false,
     dirty: new Set(),

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { messageType } from './protos.ts';
+import { decodeSotwRequest, isGrpcClient } from './requests.ts';
+
+const type = messageType('envoy.service.discovery.v3.DiscoveryRequest');
+const encode = (body: Record<string, unknown>): Uint8Array => type.encode(type.fromObject(body)).finish();
+
+describe('decodeSotwRequest', () => {
+  it('decodes every field the server uses', () => {
+    const r = decodeSotwRequest(
+      encode({ version_info: 'v1', node: { id: 'n', cluster: 'c', user_agent_name: 'envoy', client_features: ['f'] }, resource_names: ['a', 'bé'], type_url: 't', response_nonce: '7', error_detail: { code: 3, message: 'bad' } }),
+    );
+    expect(r).toMatchObject({ versionInfo: 'v1', typeUrl: 't', responseNonce: '7', errorDetail: { code: 3, message: 'bad' } });
+    expect(r.resourceNames).toEqual(['a', 'bé']);
+    expect(r.node).toMatchObject({ id: 'n', cluster: 'c', userAgentName: 'envoy', clientFeatures: ['f'] });
+  });
+
+  it.each([
+    [['a', 'b'], ['a', 'b'], true],
+    [['a', 'b'], ['b', 'a'], false],
+    [['a'], ['a', 'b'], false],
+    [[], [], true],
+  ])('gives %j and %j equal names keys: %s', (left, right, equal) => {
+    const l = decodeSotwRequest(encode({ type_url: 't', resource_names: left, response_nonce: '1' }));
+    const r = decodeSotwRequest(encode({ type_url: 't', resource_names: right, response_nonce: '2', version_info: 'x' }));
+    expect(l.namesKey === r.namesKey).toBe(equal);
+  });
+
+  it('tells gRPC clients from Envoy by user agent', () => {
+    const node = (ua: string) => decodeSotwRequest(encode({ node: { id: 'x', user_agent_name: ua } })).node;
+    const grpcNode = node('gRPC Node Pure JS');
+    const envoyNode = node('envoy');
+    expect(grpcNode !== undefined && isGrpcClient(grpcNode)).toBe(true);
+    expect(envoyNode !== undefined && isGrpcClient(envoyNode)).toBe(false);
+  });
+});
