@@ -197,6 +197,12 @@ const warnings: { rule: string; spec: Record<string, unknown>; message: string; 
     message: 'virtualService rule #1 match "dup" is not used (duplicate/overlapping match in rule #0)',
     code: 'IST0131',
   },
+  {
+    rule: 'match covered by an earlier prefix',
+    spec: { hosts: ['r'], http: [route({ match: [{ uri: { prefix: '/debug' } }] }), route({ name: 'later', match: [{ name: 'm', uri: { prefix: '/debugs' } }] })] },
+    message: 'virtualService rule "later" match "m" of prefix /debugs is not used (duplicate/overlapping match in rule #0 of prefix /debug on #0)',
+    code: 'IST0131',
+  },
   { rule: 'large direct response', spec: vs({ directResponse: { status: 200, body: { string: 'x'.repeat(200 * 1024) } } }), message: 'large direct_responses may impact control plane performance', code: 'IST0133' },
 ];
 
@@ -204,6 +210,12 @@ describe('VirtualService warnings', () => {
   it.each(warnings)('$rule gives a warning, not an error', ({ spec, message, code }) => {
     expectValid('VirtualService', spec);
     expectWarning('VirtualService', spec, message, code);
+  });
+
+  it('does not warn when a longer prefix comes first or the methods differ', () => {
+    const spec = (first: Record<string, unknown>, second: Record<string, unknown>): Record<string, unknown> => ({ hosts: ['r'], http: [route({ match: [first] }), route({ match: [second] })] });
+    expect(expectValid('VirtualService', spec({ uri: { prefix: '/debugs' } }, { uri: { prefix: '/debug' } }))).toEqual([]);
+    expect(expectValid('VirtualService', spec({ uri: { prefix: '/a' }, method: { exact: 'POST' } }, { uri: { prefix: '/ab' } }))).toEqual([]);
   });
 
   it('reports every error of an object, each with its own path', () => {

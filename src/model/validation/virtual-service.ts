@@ -1,9 +1,10 @@
 /** `ValidateVirtualService` (istio.md §2.2, VirtualService). */
-import type { HTTPRoute, TCPRoute, TLSRoute, VirtualServiceSpec } from '../types.ts';
+import type { TCPRoute, TLSRoute, VirtualServiceSpec } from '../types.ts';
 import { at, field, type Report } from '../validated.ts';
 import { checkExportTo, checkLabels, hostSubsetOf, hostsOverlap, isIPAddress, validateIPSubnet, validatePort, validateWildcardDomain } from './common.ts';
 import { checkGatewayNames } from './http-policies.ts';
 import { checkHttpRoute, checkWeightedDestinations, isJwtClaimKey } from './http-route.ts';
+import { checkUnreachable } from './unreachable.ts';
 
 type L4Match = NonNullable<TCPRoute['match']>[number] | NonNullable<TLSRoute['match']>[number];
 
@@ -108,51 +109,6 @@ function checkTcpRoute(report: Report, path: string, tcp: TCPRoute): void {
   checkWeightedDestinations(report, field(path, 'route'), tcp.route ?? []);
 }
 
-type AnyRoute = HTTPRoute | TCPRoute | TLSRoute;
-const routeName = (r: AnyRoute, i: number): string => {
-  const name: unknown = (r as { readonly name?: unknown }).name;
-  return typeof name === 'string' && name !== '' ? JSON.stringify(name) : `#${i}`;
-};
-const matchName = (m: unknown, j: number): string => {
-  const name = typeof m === 'object' && m !== null && 'name' in m ? (m as { name?: unknown }).name : undefined;
-  return typeof name === 'string' && name !== '' ? JSON.stringify(name) : `#${j}`;
-};
-/** The match without its name, serialized: two matches with the same key select the same requests. */
-const matchKey = (m: object): string => JSON.stringify({ ...m, name: undefined });
-
-/** `analyzeUnreachable{HTTP,TCP,TLS}Rules`: warnings IST0130 (rule not used) and IST0131 (match not used). */
-function checkUnreachable(report: Report, base: string, routes: readonly AnyRoute[]): void {
-  const seen = new Map<string, number>();
-  let catchAll = -1;
-  routes.forEach((route, i) => {
-    const p = at(base, i);
-    const matches: readonly object[] = route.match ?? [];
-    const unused = (reason: string): void => { report.warn(p, `virtualService rule ${routeName(route, i)} not used (${reason})`, 'IST0130'); };
-    if (matches.length === 0) {
-      if (catchAll >= 0) unused('only the last rule can have no matches');
-      catchAll = i;
-      return;
-    }
-    let duplicates = 0;
-    matches.forEach((m, j) => {
-      if (catchAll >= 0) {
-        unused('route without matches defined before');
-        return;
-      }
-      const prior = seen.get(matchKey(m));
-      if (prior === undefined) {
-        seen.set(matchKey(m), i);
-        return;
-      }
-      duplicates++;
-      const priorRoute = routes[prior];
-      const priorName = priorRoute === undefined ? `#${prior}` : routeName(priorRoute, prior);
-      report.warn(at(field(p, 'match'), j), `virtualService rule ${routeName(route, i)} match ${matchName(m, j)} is not used (duplicate/overlapping match in rule ${priorName})`, 'IST0131');
-    });
-    if (duplicates === matches.length) unused('all matches used by prior rules');
-  });
-}
-
 export function checkVirtualService(report: Report, namespace: string, spec: VirtualServiceSpec): void {
   const hosts = spec.hosts ?? [];
   const gateways = spec.gateways ?? [];
@@ -174,7 +130,7 @@ export function checkVirtualService(report: Report, namespace: string, spec: Vir
   tls.forEach((route, i) => { checkTlsRoute(report, at('spec.tls', i), route, spec); });
   tcp.forEach((route, i) => { checkTcpRoute(report, at('spec.tcp', i), route); });
   checkExportTo(report, 'spec.exportTo', namespace, spec.exportTo, false);
-  checkUnreachable(report, 'spec.http', http);
-  checkUnreachable(report, 'spec.tcp', tcp);
-  checkUnreachable(report, 'spec.tls', tls);
+  checkUnreachable(report, 'spec.http', http, true);
+  checkUnreachable(report, 'spec.tcp', tcp, false);
+  checkUnreachable(report, 'spec.tls', tls, false);
 }
