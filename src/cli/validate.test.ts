@@ -133,3 +133,15 @@ describe('weft validate', () => {
     expect((await run([])).code).toBe(2);
   });
 });
+
+describe('weft validate input edge cases', () => {
+  it.each([
+    ['duplicate keys', 'apiVersion: v1\nkind: Service\nkind: Service\nmetadata: {name: a}\n', 2],
+    ['malformed JSON', '{"apiVersion": "v1",\n "kind": ', 2],
+    ['a JSON array of objects', '[{"apiVersion": "networking.istio.io/v1", "kind": "Gateway", "metadata": {"name": "g"}, "spec": {"servers": []}}]', 1],
+    ['a List', 'apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: a}}\n', 0],
+    ['an empty file', '', 0],
+  ])('%s gives exit code %d', async (_what, text, code) => {
+    expect((await run(['-f', '-'], text)).code).toBe(code);
+  });
+});

@@ -61,7 +61,7 @@ export function parseDocuments(texts: readonly SourceText[]): { docs: Doc[]; rea
       continue;
     }
     const lineCounter = new LineCounter();
-    for (const doc of parseAllDocuments(text, { lineCounter, uniqueKeys: false })) {
+    for (const doc of parseAllDocuments(text, { lineCounter })) {
       const line = lineCounter.linePos(doc.range[0]).line;
       const error = doc.errors[0];
       if (error !== undefined) {
