@@ -105,13 +105,18 @@ export function createIstioConfigController(options: IstioConfigControllerOption
       // A newer generation is on its way through the informer; its own reconcile writes its status.
       current.generation !== undefined && current.generation !== verdict.generation ? (current.status ?? ({} as IstioStatus)) : computeIstioStatus(verdict, current.status, new Date(clock.now())),
     );
-    if (result.type === 'failed') return { type: 'retry', error: result.error };
+    if (result.type === 'failed') {
+      log.warn({ key, err: result.error }, 'status write failed');
+      return { type: 'retry', error: result.error };
+    }
+    log.debug({ key, result: result.type }, 'status reconciled');
     return { type: 'done' };
   }
 
   const analysis = createDebouncer(clock, { quietMs: options.analysisQuietMs ?? 100, maxMs: options.analysisMaxMs ?? 1000 }, () => {
     const services = (services$.list() as V1Service[]).map(toKnownService);
     findingsByKey = groupFindings(analyze({ resources: store.served(), services }));
+    log.debug({ served: store.served().length, findings: findingsByKey.size }, 'analysed config');
     for (const key of store.keys()) {
       const fingerprint = JSON.stringify(verdictOf(key));
       if (lastVerdict.get(key) !== fingerprint) {
