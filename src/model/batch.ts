@@ -5,6 +5,7 @@
  */
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { analyze } from './analyze.ts';
+import { ISTIO_NETWORKING_GROUP, ISTIO_NETWORKING_VERSIONS, isIstioKind, isIstioNetworkingApiVersion } from './kinds.ts';
 import type { IstioResource, KnownService } from './types.ts';
 import { isIstioObject, validateIstioObject, type ValidateOptions } from './validate.ts';
 import type { FieldIssue } from './validated.ts';
@@ -111,6 +112,13 @@ function skipReason(value: unknown): string | undefined {
   return `not a networking.istio.io kind weft validate checks`;
 }
 
+/** One of the six kinds under a version the CRDs do not serve: `kubectl apply` would fail too. */
+function unservedVersion(value: unknown): string | undefined {
+  if (!isRecord(value) || !isIstioKind(value.kind) || typeof value.apiVersion !== 'string') return undefined;
+  if (!value.apiVersion.startsWith(`${ISTIO_NETWORKING_GROUP}/`) || isIstioNetworkingApiVersion(value.apiVersion)) return undefined;
+  return `no matches for kind "${value.kind}" in version "${value.apiVersion}": served versions are ${ISTIO_NETWORKING_VERSIONS.join(', ')}`;
+}
+
 /** A Kubernetes Service from the batch, as the cross-resource checks see it. */
 function asService(value: unknown, defaultNamespace: string): KnownService | undefined {
   if (!isRecord(value) || value.apiVersion !== 'v1' || value.kind !== 'Service') return undefined;
@@ -127,6 +135,8 @@ interface Entry {
 
 function validateDoc(doc: Doc, options: ValidateOptions, defaultNamespace: string): Entry {
   const id = { ...identity(doc.value, defaultNamespace), location: doc.location };
+  const unserved = unservedVersion(doc.value);
+  if (unserved !== undefined) return { report: { ...id, valid: false, errors: [{ path: 'apiVersion', message: unserved }], warnings: [] } };
   if (!isIstioObject(doc.value)) {
     const reason = skipReason(doc.value);
     if (reason === undefined) {

@@ -38,6 +38,7 @@ describe('validateIstioObject', () => {
     [{ metadata: { name: 'Bad_Name' } }, 'metadata.name', 'Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain'],
     [{ metadata: { name: 'r', annotations: { 'istio.io/dry-run': 'true' } } }, 'metadata.annotations["istio.io/dry-run"]', 'default/r has unsupported annotation istio.io/dry-run, please remove the annotation'],
     [{ metadata: { name: 'r', annotations: { 'internal.istio.io/parents': 'x' } } }, 'metadata.annotations["internal.istio.io/parents"]', '"internal.istio.io/parents" annotation found, this may not be set by users'],
+    [{ metadata: { name: 'r', namespace: 'Shop' } }, 'metadata.namespace', 'Invalid value: "Shop": a lowercase RFC 1123 label'],
     [{ extra: 1 }, 'extra', 'unknown field "extra"'],
     [{ spec: { ...vsSpec, hostz: ['a'] } }, 'spec.hostz', 'unknown field "hostz"'],
     [{ spec: { ...vsSpec, hosts: 'reviews' } }, 'spec.hosts', 'Invalid value: "string": must be of type array'],

@@ -20,6 +20,8 @@ export interface ValidateOptions {
 
 const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
 const DNS1123_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+const LABEL_MESSAGE = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
 const SUBDOMAIN_MESSAGE = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
 /** Annotations Istio's webhook rejects on networking objects (`validateMetadata`). */
 const RESERVED_ANNOTATIONS: Readonly<Record<string, string>> = {
@@ -61,8 +63,10 @@ function readMetadata(report: Report, value: unknown, options: ValidateOptions):
   const name = checkName(report, 'metadata.name', meta.name);
   const rawNs = meta.namespace;
   let namespace = options.defaultNamespace ?? 'default';
-  if (typeof rawNs === 'string' && rawNs !== '') namespace = rawNs;
-  else if (rawNs !== undefined && rawNs !== null && rawNs !== '') report.error('metadata.namespace', 'Invalid value: must be of type string');
+  if (typeof rawNs === 'string' && rawNs !== '') {
+    namespace = rawNs;
+    if (rawNs.length > 63 || !DNS1123_LABEL.test(rawNs)) report.error('metadata.namespace', `Invalid value: ${JSON.stringify(rawNs)}: ${LABEL_MESSAGE}`);
+  } else if (rawNs !== undefined && rawNs !== null && rawNs !== '') report.error('metadata.namespace', 'Invalid value: must be of type string');
   const labels = stringMap(report, 'metadata.labels', meta.labels);
   const annotations = stringMap(report, 'metadata.annotations', meta.annotations);
   for (const key of Object.keys(annotations ?? {})) {
