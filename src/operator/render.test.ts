@@ -112,7 +112,7 @@ describe('install.yaml', () => {
   ])('labels %s pods istio=%s and gives them a router~ node id', (name, label) => {
     const d = find('Deployment', name) as { spec: { template: { metadata: { labels: Record<string, string> }; spec: { containers: { args: string[] }[] } } } };
     expect(d.spec.template.metadata.labels.istio).toBe(label);
-    expect(d.spec.template.spec.containers[0]?.args).toContain('router~$(POD_IP)~$(POD_NAME).weft-system~weft-system.svc.cluster.local');
+    expect(d.spec.template.spec.containers[0]?.args).toContain(`node: {id: 'router~$(POD_IP)~$(POD_NAME).weft-system~weft-system.svc.cluster.local', cluster: '${name}.weft-system'}`);
   });
 
   it('runs weft discovery in istiod with the REGISTRY_ONLY mesh config', () => {

@@ -3,7 +3,7 @@
  * loopback, and two static listeners in Istio's places: 15021 `/healthz/ready` (proxied to the admin
  * `/ready`, which only answers 200 once the first xDS configuration arrived) and 15090
  * `/stats/prometheus`. The node id in the file is a placeholder: the Deployment passes the per-pod
- * Istio-style id `router~<ip>~<pod>.<ns>~<ns>.svc.cluster.local` with `--service-node`.
+ * Istio-style id `router~<ip>~<pod>.<ns>~<ns>.svc.cluster.local` through `--config-yaml`.
  */
 
 export const ENVOY_ADMIN_PORT = 15000;

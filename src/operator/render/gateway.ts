@@ -73,7 +73,9 @@ function renderGatewayDeployment(ctx: RenderContext, g: ResolvedGateway, json: s
               image: ctx.spec.images.proxy,
               imagePullPolicy: ctx.spec.images.pullPolicy,
               command: ['envoy'],
-              args: ['-c', `${BOOTSTRAP_DIR}/${BOOTSTRAP_FILE}`, '--service-node', routerNodeId(ctx.spec.namespace), '--service-cluster', `${g.name}.${ctx.spec.namespace}`, '--log-level', 'warning'],
+              // The per-pod node id merges into the bootstrap through --config-yaml (the --service-node
+              // flags are slated for deprecation, envoyproxy/envoy#3326); Kubernetes expands $(VAR).
+              args: ['-c', `${BOOTSTRAP_DIR}/${BOOTSTRAP_FILE}`, '--config-yaml', `node: {id: '${routerNodeId(ctx.spec.namespace)}', cluster: '${g.name}.${ctx.spec.namespace}'}`, '--log-level', 'warning'],
               env: POD_ENV.map((e) => ({ ...e })),
               ports: containerPorts,
               readinessProbe: { httpGet: { path: '/healthz/ready', port: STATUS_PORT }, initialDelaySeconds: 1, periodSeconds: 2, failureThreshold: 30 },
