@@ -147,3 +147,14 @@ describe('weft validate input edge cases', () => {
     expect((await run(['-f', '-'], text)).code).toBe(code);
   });
 });
+
+describe('weft validate on the shared scenarios', () => {
+  it('reports every object valid (exit 0), the MeshControlPlane and the Service skipped', async () => {
+    const { code, out } = await run(['-o', 'json', '/work/shared/scenarios']);
+    const rows = JSON.parse(out) as { kind: string; valid: boolean; errors: unknown[]; skipped?: boolean }[];
+    expect(code).toBe(0);
+    expect(rows.filter((r) => !r.valid || r.errors.length > 0)).toEqual([]);
+    expect(rows.filter((r) => r.skipped === true).map((r) => r.kind).sort()).toEqual(['MeshControlPlane', 'Service']);
+    expect(rows.filter((r) => r.skipped !== true)).toHaveLength(12);
+  });
+});
