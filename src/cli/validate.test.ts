@@ -155,6 +155,6 @@ describe('weft validate on the shared scenarios', () => {
     expect(code).toBe(0);
     expect(rows.filter((r) => !r.valid || r.errors.length > 0)).toEqual([]);
     expect(rows.filter((r) => r.skipped === true).map((r) => r.kind).sort()).toEqual(['MeshControlPlane', 'Service']);
-    expect(rows.filter((r) => r.skipped !== true)).toHaveLength(12);
+    expect(rows.filter((r) => r.skipped !== true)).toHaveLength(11);
   });
 });
