@@ -103,6 +103,18 @@ describe('robustness', () => {
     expect(silentStatus?.types[0]?.status).toBe('STALE');
   });
 
+  it('drains: open streams end with OK, new streams are refused, the server stops', async () => {
+    const c = h.connect('sotw');
+    c.send({ node: GRPC_NODE, type_url: EDS, resource_names: ['a'] });
+    await c.next();
+    const drained = h.server.drain(2_000);
+    expect((await c.ended).code).toBe(grpc.status.OK);
+    await drained;
+    const late = h.connect('sotw');
+    late.send({ node: GRPC_NODE, type_url: EDS, resource_names: ['a'] });
+    expect((await late.ended).code).not.toBe(grpc.status.OK);
+  });
+
   it('survives 10,000 stream connects and disconnects and returns to zero streams and watches', async () => {
     let answered = 0;
     const open = (client: grpc.Client, i: number): Promise<void> =>
