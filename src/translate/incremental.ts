@@ -1,0 +1,103 @@
+/**
+ * Incremental pieces, all pure:
+ * - `diffResources`: which xDS resources changed between two translations (upserts and removals
+ *   per type URL); an empty diff means no push. The returned `resources` reuse the previous
+ *   objects for unchanged resources, so the snapshot cache (which memoizes encodings per input
+ *   object) does not re-encode them.
+ * - the endpoint-only path: a service's new endpoints → a context with only that service's
+ *   endpoints replaced → the load assignments of that service's clusters in one proxy group.
+ */
+import type { EndpointSetIR, ProxyIR } from '../ir/types.ts';
+import { serviceKey, type RegistryEndpoint, type RegistryService } from '../registry/types.ts';
+import type { ResourceInput } from '../xds/resource.ts';
+import { ADS_ORDER, TYPE_URLS, type XdsTypeUrl } from '../xds/type-urls.ts';
+import { loadAssignmentOf } from './ir-to-xds/endpoint.ts';
+import type { XdsResources } from './ir-to-xds/translate.ts';
+import { subsetsOf } from './model-to-ir/cluster.ts';
+import { destinationRuleFor, type MeshContext } from './model-to-ir/context.ts';
+import { buildEndpointSet } from './model-to-ir/endpoint.ts';
+
+export interface TypeChange {
+  readonly upsert: readonly ResourceInput[];
+  readonly remove: readonly string[];
+}
+
+export interface ResourceDiff {
+  /** Only the types with changes. */
+  readonly changes: ReadonlyMap<XdsTypeUrl, TypeChange>;
+  /** `next`, with unchanged resources replaced by their previous (identical) objects. */
+  readonly resources: XdsResources;
+  readonly changedCount: number;
+}
+
+function nameOf(typeUrl: XdsTypeUrl, r: ResourceInput): string {
+  const name = typeUrl === TYPE_URLS.endpoint ? r.cluster_name : r.name;
+  return typeof name === 'string' ? name : '';
+}
+
+const fingerprints = new WeakMap<ResourceInput, string>();
+
+/** Content fingerprint: translation output is built in a fixed key order, so JSON text is stable. */
+function fingerprint(r: ResourceInput): string {
+  let text = fingerprints.get(r);
+  if (text === undefined) {
+    text = JSON.stringify(r);
+    fingerprints.set(r, text);
+  }
+  return text;
+}
+
+export function diffResources(prev: XdsResources | undefined, next: XdsResources): ResourceDiff {
+  const changes = new Map<XdsTypeUrl, TypeChange>();
+  const resources: Partial<Record<XdsTypeUrl, readonly ResourceInput[]>> = {};
+  let changedCount = 0;
+  for (const typeUrl of ADS_ORDER) {
+    const before = new Map((prev?.[typeUrl] ?? []).map((r) => [nameOf(typeUrl, r), r]));
+    const upsert: ResourceInput[] = [];
+    const kept = next[typeUrl].map((r) => {
+      const old = before.get(nameOf(typeUrl, r));
+      if (old !== undefined && (old === r || fingerprint(old) === fingerprint(r))) return old;
+      upsert.push(r);
+      return r;
+    });
+    const names = new Set(next[typeUrl].map((r) => nameOf(typeUrl, r)));
+    const remove = [...before.keys()].filter((n) => !names.has(n)).sort();
+    resources[typeUrl] = kept;
+    if (upsert.length > 0 || remove.length > 0) {
+      changes.set(typeUrl, { upsert, remove });
+      changedCount += upsert.length + remove.length;
+    }
+  }
+  return { changes, resources: resources as XdsResources, changedCount };
+}
+
+/** The context with one service's endpoints replaced; every other index is shared, not rebuilt. */
+export function withServiceEndpoints(ctx: MeshContext, service: RegistryService, endpoints: readonly RegistryEndpoint[]): MeshContext {
+  const map = new Map(ctx.registry.endpoints);
+  map.set(serviceKey(service), endpoints);
+  return { ...ctx, registry: { ...ctx.registry, endpoints: map } };
+}
+
+/**
+ * The load assignments of `service`'s EDS clusters present in a group's IR, recomputed from the
+ * context's endpoints (subset labels from the DestinationRule the group's namespace sees).
+ */
+export function serviceEndpointSets(ctx: MeshContext, ir: ProxyIR, namespace: string, service: RegistryService): EndpointSetIR[] {
+  const dr = destinationRuleFor(ctx, service, namespace);
+  const labels = new Map(subsetsOf(dr).map((s) => [s.name, s.labels]));
+  const endpoints = ctx.registry.endpoints.get(serviceKey(service)) ?? [];
+  return ir.clusters
+    .filter((c) => c.discovery === 'EDS' && c.service.host === service.hostname)
+    .map((c) => buildEndpointSet(c.name, endpoints, c.service.port, labels.get(c.service.subset) ?? {}));
+}
+
+/** The IR with the given endpoint sets swapped in (by cluster name). */
+export function replaceEndpointSets(ir: ProxyIR, sets: readonly EndpointSetIR[]): ProxyIR {
+  const byName = new Map(sets.map((s) => [s.clusterName, s]));
+  return { ...ir, endpoints: ir.endpoints.map((e) => byName.get(e.clusterName) ?? e) };
+}
+
+/** The EDS upserts for the snapshot cache's `updateResources(group, EDS, { upsert })`. */
+export function endpointUpserts(sets: readonly EndpointSetIR[]): ResourceInput[] {
+  return sets.map(loadAssignmentOf);
+}
