@@ -67,6 +67,16 @@ describe('analyze (istioctl analyze checks)', () => {
     expect(codes([gw, vs(['a.com', 'b.com'])], [svc('r')])).toEqual([]);
   });
 
+  it('IST0145: two Gateways for the same pods, port and host', () => {
+    const gw = (name: string, hosts: string[], port = 80): IstioResource =>
+      res('Gateway', name, { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: port, name: 'http', protocol: 'HTTP' }, hosts }] });
+    expect(codes([gw('a', ['shop.example.com', 'x.com']), gw('b', ['shop.example.com'])])).toEqual([
+      'Gateway/a IST0145 spec.servers[0]: Conflict with gateways default/b (workload selector istio=ingressgateway, port 80, hosts shop.example.com,x.com).',
+      'Gateway/b IST0145 spec.servers[0]: Conflict with gateways default/a (workload selector istio=ingressgateway, port 80, hosts shop.example.com).',
+    ]);
+    expect(codes([gw('a', ['*']), gw('b', ['b.com']), gw('c', ['*'], 8080)])).toEqual([]);
+  });
+
   it('IST0174 and IST0128 on DestinationRules', () => {
     const dr = res('DestinationRule', 'x', { host: 'x.example.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } });
     expect(codes([dr]).map((c) => c.split(':')[0])).toEqual(['DestinationRule/x IST0174 spec.host', 'DestinationRule/x IST0128 spec.trafficPolicy.tls']);

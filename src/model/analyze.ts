@@ -181,6 +181,30 @@ function analyzeDestinationRule(index: Index, dr: DestinationRule, emit: Emit): 
   }
 }
 
+/**
+ * IST0145: Gateways with the same selector serving the same port list the same host (on the same
+ * bind), as istiod's `model.CheckDuplicates` sees it: exact host strings, not wildcard overlap.
+ */
+function analyzeGatewayConflicts(gateways: readonly Gateway[], emitFor: (r: IstioResource) => Emit): void {
+  const selectorOf = (g: Gateway): string => Object.entries(g.spec.selector ?? {}).map(([k, v]) => `${k}=${v}`).sort().join(',');
+  const fullName = (g: Gateway): string => `${g.metadata.namespace}/${g.metadata.name}`;
+  for (const gw of gateways) {
+    (gw.spec.servers ?? []).forEach((server, i) => {
+      const port = server.port?.number ?? 0;
+      const hosts = new Set((server.hosts ?? []).map((h) => `${server.bind ?? ''}|${h}`));
+      const conflicting = gateways.filter(
+        (other) =>
+          other !== gw &&
+          selectorOf(other) === selectorOf(gw) &&
+          (other.spec.servers ?? []).some((s) => (s.port?.number ?? 0) === port && (s.hosts ?? []).some((h) => hosts.has(`${s.bind ?? ''}|${h}`))),
+      );
+      if (conflicting.length === 0) return;
+      const names = conflicting.map(fullName).sort().join(',');
+      emitFor(gw)(at('spec.servers', i), 'IST0145', 'Error', `Conflict with gateways ${names} (workload selector ${selectorOf(gw)}, port ${port}, hosts ${(server.hosts ?? []).join(',')}).`);
+    });
+  }
+}
+
 const LEVEL_ORDER: Readonly<Record<FindingLevel, number>> = { Error: 0, Warning: 1, Info: 2 };
 
 /** Runs every cross-resource check; findings are sorted by object, then path and code. */
@@ -195,6 +219,7 @@ export function analyze(input: AnalysisInput): readonly Finding[] {
     if (r.kind === 'DestinationRule') analyzeDestinationRule(index, r, emitFor(r));
   }
   analyzeMeshHostConflicts(index, input.resources.filter((r): r is VirtualService => r.kind === 'VirtualService'), emitFor);
+  analyzeGatewayConflicts([...index.gateways.values()], emitFor);
   return findings.sort(
     (a, b) =>
       a.kind.localeCompare(b.kind) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.path.localeCompare(b.path) || a.code.localeCompare(b.code) || LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level],
