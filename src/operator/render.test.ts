@@ -140,3 +140,16 @@ describe('spec changes', () => {
     expect(names(withGateways(ingress, egress))).toEqual(expected);
   });
 });
+
+describe('discovery RBAC', () => {
+  const crdsDir = resolve(here, '../../crds');
+  it('covers exactly the networking.istio.io kinds whose CRDs Weft ships', async () => {
+    const { ISTIO_NETWORKING_RESOURCES } = await import('./render/rbac.ts');
+    const istioDir = join(crdsDir, 'networking.istio.io');
+    const plurals = readdirSync(istioDir)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => (parseAllDocuments(readFileSync(join(istioDir, f), 'utf8'))[0]?.toJS() as { spec: { names: { plural: string } } }).spec.names.plural)
+      .sort();
+    expect([...ISTIO_NETWORKING_RESOURCES]).toEqual(plurals);
+  });
+});

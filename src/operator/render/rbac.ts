@@ -8,18 +8,8 @@ import { childMeta, revisioned, type KubeObject, type RenderContext } from './co
 
 const READ = ['get', 'list', 'watch'];
 
-/** The networking.istio.io kinds Weft serves (crds/), each with a status subresource. */
-export const ISTIO_NETWORKING_RESOURCES = [
-  'destinationrules',
-  'envoyfilters',
-  'gateways',
-  'proxyconfigs',
-  'serviceentries',
-  'sidecars',
-  'virtualservices',
-  'workloadentries',
-  'workloadgroups',
-] as const;
+/** The networking.istio.io kinds Weft serves (the CRDs in crds/), each with a status subresource. */
+export const ISTIO_NETWORKING_RESOURCES = ['destinationrules', 'gateways', 'serviceentries', 'sidecars', 'virtualservices', 'workloadentries'] as const;
 
 export function discoveryClusterRules(namespace: string, revision: string): V1PolicyRule[] {
   return [
