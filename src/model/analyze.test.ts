@@ -47,6 +47,12 @@ describe('analyze (istioctl analyze checks)', () => {
     expect(codes([vs, se(['.'])])).toEqual(['VirtualService/ext IST0101 spec.http[0].route[0].destination.host: Referenced host not found: "api.example.com"']);
   });
 
+  it('IST0101: a destination port the Service does not expose', () => {
+    const vs = (port: number): IstioResource => res('VirtualService', 'r', { hosts: ['r'], http: [{ route: [{ destination: { host: 'r', port: { number: port } } }] }] });
+    expect(codes([vs(9090)], [svc('r', [9080])])).toEqual(['VirtualService/r IST0101 spec.http[0].route[0].destination.port.number: Referenced host:port not found: "r:9090"']);
+    expect(codes([vs(9080)], [svc('r', [9080])])).toEqual([]);
+  });
+
   it('IST0112: a destination without port on a multi-port Service', () => {
     const vs = res('VirtualService', 'r', { hosts: ['r'], http: [{ route: [{ destination: { host: 'r' } }] }] });
     expect(codes([vs], [svc('r', [80, 443])])).toEqual([

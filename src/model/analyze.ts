@@ -99,6 +99,10 @@ function checkDestination(index: Index, vs: VirtualService, path: string, dest: 
   const fqdn = toFqdn(host, ns, index.suffix);
   if (!hostExists(index, fqdn, ns)) emit(field(path, 'host'), 'IST0101', 'Error', `Referenced ${what} not found: ${JSON.stringify(host)}`);
   const ports = index.services.get(fqdn);
+  const port = dest.port?.number;
+  if (ports !== undefined && port !== undefined && !ports.includes(port)) {
+    emit(field(field(path, 'port'), 'number'), 'IST0101', 'Error', `Referenced host:port not found: ${JSON.stringify(`${host}:${port}`)}`);
+  }
   if (ports !== undefined && ports.length > 1 && dest.port === undefined) {
     emit(path, 'IST0112', 'Error', `This VirtualService routes to a service ${JSON.stringify(fqdn)} that exposes multiple ports [${ports.join(' ')}]. Specifying destination port is required to avoid ambiguity.`);
   }
