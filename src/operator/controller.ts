@@ -39,6 +39,8 @@ export interface MeshControlPlaneController {
   start(): Promise<void>;
   /** Stops the informers and drains the running reconciles. */
   stop(): Promise<void>;
+  /** True once every informer has synced and the queue is open (for /readyz). */
+  synced(): boolean;
   readonly queue: WorkQueue;
 }
 
@@ -184,6 +186,7 @@ export function createMeshControlPlaneController(options: ControllerOptions): Me
 
   return {
     queue,
+    synced: () => open,
     async start() {
       await Promise.all([mcpInformer.start(), ...[...children.values()].map((i) => i.start())]);
       open = true;
