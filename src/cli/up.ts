@@ -2,7 +2,9 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCommand, type Command } from '../config/config.ts';
-import { applyObjects } from '../kube/apply.ts';
+import { createIstioConfigController } from '../controllers/istio/controller.ts';
+import { createRealClock } from '../kube/clock.ts';
+import { applyObjects, waitForCrdsEstablished } from '../kube/apply.ts';
 import { readManifestDir } from '../kube/manifests.ts';
 import type { Logger } from '../log.ts';
 import { loadLocalCluster, type LocalCluster } from './local-cluster-api.ts';
@@ -59,6 +61,18 @@ async function serve(cluster: LocalCluster, log: Logger, stdout: NodeJS.Writable
   }
   await applyObjects(kc, crds.objects);
   log.info({ crds: crds.objects.length }, 'applied CRDs');
+  await waitForCrdsEstablished(kc, crds.objects.map((o) => o.metadata.name));
+  // One process, so it is the only writer: no Lease needed for `weft up`.
+  const istioConfig = createIstioConfigController({ kc, log, clock: createRealClock(), isLeader: () => true });
+  await istioConfig.start();
+  try {
+    return await printAndWait(cluster, stdout, signal);
+  } finally {
+    await istioConfig.stop();
+  }
+}
+
+async function printAndWait(cluster: LocalCluster, stdout: NodeJS.WritableStream, signal: AbortSignal): Promise<number> {
   stdout.write(
     [
       '',
@@ -67,6 +81,7 @@ async function serve(cluster: LocalCluster, log: Logger, stdout: NodeJS.Writable
       `  export KUBECONFIG=${cluster.kubeconfigPath}`,
       `  export PATH=${cluster.binDir}:$PATH   # kubectl v1.33 built with the cluster`,
       '  kubectl get nodes',
+      '  kubectl apply -f ../shared/scenarios/bookinfo-gateway.yaml && kubectl get virtualservices',
       '',
       'Press Ctrl-C to stop and clean up.',
       '',
@@ -81,3 +96,4 @@ async function serve(cluster: LocalCluster, log: Logger, stdout: NodeJS.Writable
   clearInterval(keepAlive);
   return 0;
 }
+

@@ -6,7 +6,8 @@
  * in a CRD schema are silently dropped. So apply resolves the resource path through discovery and
  * sends the object untouched.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { setTimeout as delay } from 'node:timers/promises';
 import { request } from 'node:https';
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import type { ManifestObject } from './manifests.ts';
@@ -86,5 +87,19 @@ export async function applyObjects(kc: KubeConfig, objects: readonly ManifestObj
   for (const object of objects) {
     const path = await resolve(object);
     await kubeRequest(kc, 'PATCH', `${path}?fieldManager=${encodeURIComponent(fieldManager)}&force=true`, object, 'application/apply-patch+yaml');
+  }
+}
+
+/** CRDs serve only once Established; informers started earlier would fail their first list. */
+export async function waitForCrdsEstablished(kc: KubeConfig, names: readonly string[]): Promise<void> {
+  const api = kc.makeApiClient(ApiextensionsV1Api);
+  const deadline = Date.now() + 60_000;
+  for (const name of names) {
+    for (;;) {
+      const crd = await api.readCustomResourceDefinition({ name });
+      if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') === true) break;
+      if (Date.now() > deadline) throw new Error(`CRD ${name} did not become Established within 60 s`);
+      await delay(100);
+    }
   }
 }

@@ -6,7 +6,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { resolve } from 'node:path';
 import { pino } from 'pino';
 import type { TestProject } from 'vitest/node';
-import { applyObjects } from '../../src/kube/apply.ts';
+import { applyObjects, waitForCrdsEstablished } from '../../src/kube/apply.ts';
 import { readManifestDir } from '../../src/kube/manifests.ts';
 import { startLocalCluster } from './cluster/local-cluster.ts';
 
@@ -30,6 +30,7 @@ async function applyCrds(kubeconfigPath: string): Promise<void> {
   const crds = await readManifestDir(resolve(ROOT, 'crds'));
   if (!crds.ok) throw new Error(crds.error);
   await applyObjects(kc, crds.objects);
+  await waitForCrdsEstablished(kc, crds.objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name));
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
