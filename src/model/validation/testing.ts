@@ -4,16 +4,7 @@ import type { IstioKind, IstioResource } from '../types.ts';
 import { validateIstioObject } from '../validate.ts';
 import type { FieldWarning, Validated } from '../validated.ts';
 
-export interface RuleCase {
-  /** The rule of istio.md §2.2, in words. */
-  readonly rule: string;
-  readonly valid: Readonly<Record<string, unknown>>;
-  readonly invalid: Readonly<Record<string, unknown>>;
-  /** Istio's message (or a prefix of it) expected for the invalid spec. */
-  readonly message: string;
-  /** The field path expected with the message. */
-  readonly path?: string;
-}
+export type { RuleCase } from './cases/rule-case.ts';
 
 export function validateSpec(kind: IstioKind, spec: unknown, name = 'example', namespace = 'default'): Validated<IstioResource> {
   return validateIstioObject({ apiVersion: 'networking.istio.io/v1', kind, metadata: { name, namespace }, spec });
