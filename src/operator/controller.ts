@@ -15,7 +15,7 @@ import type { ObservedNamespace } from './conflict.ts';
 import type { RenderOptions } from './defaults.ts';
 import { childListWatches, meshControlPlaneListWatch, namespaceListWatch, type ChildKind } from './informers.ts';
 import { objectRef, type KubeObject } from './render/common.ts';
-import { reconcileMeshControlPlane, type ApplyResult, type ChildRef, type ReconcilePorts } from './reconcile.ts';
+import { reconcileMeshControlPlane, type ApplyResult, type ChildRef, type CreateResult, type ReconcilePorts } from './reconcile.ts';
 import type { ObservedDeployment } from './status.ts';
 import { MCP_GROUP, MCP_KIND, MCP_PLURAL, MCP_VERSION, type MeshControlPlane, type MeshControlPlaneStatus } from './types.ts';
 
@@ -67,7 +67,7 @@ export function applyTiers(list: readonly KubeObject[]): KubeObject[][] {
 
 const ownedBy = (o: KubernetesObject, uid: string): boolean => o.metadata?.ownerReferences?.some((r) => r.uid === uid && r.controller === true) === true;
 
-function writePorts(kc: KubeConfig, log: Logger): Pick<ReconcilePorts, 'apply' | 'delete' | 'recordEvent'> {
+function writePorts(kc: KubeConfig, log: Logger): Pick<ReconcilePorts, 'apply' | 'create' | 'delete' | 'recordEvent'> {
   const objects = KubernetesObjectApi.makeApiClient(kc);
   const core = kc.makeApiClient(CoreV1Api);
   const lastEvent = new Map<string, string>();
@@ -87,6 +87,15 @@ function writePorts(kc: KubeConfig, log: Logger): Pick<ReconcilePorts, 'apply' |
         if (failed !== undefined) return failed;
       }
       return { ok: true };
+    },
+    async create(o): Promise<CreateResult> {
+      try {
+        await objects.create(o, undefined, undefined, OPERATOR_FIELD_MANAGER);
+        return { type: 'created' };
+      } catch (err) {
+        if (err instanceof ApiException && (err as ApiException<unknown>).code === 409) return { type: 'exists' };
+        return { type: 'failed', object: objectRef(o), error: errorText(err) };
+      }
     },
     async delete(child: ChildRef): Promise<ApplyResult> {
       try {

@@ -67,6 +67,13 @@ function fakeCluster(mcps: MeshControlPlane[]) {
       }
       return Promise.resolve({ ok: true });
     },
+    create: (o) => {
+      if (namespaces.has(o.metadata.name)) return Promise.resolve({ type: 'exists' });
+      objects.set(refKey(o), o);
+      // The namespace informer sees it: with our ownerReference.
+      namespaces.set(o.metadata.name, { metadata: { name: o.metadata.name, ownerReferences: (o.metadata.ownerReferences ?? []).map((r) => ({ uid: r.uid })) } });
+      return Promise.resolve({ type: 'created' });
+    },
     delete: (child) => {
       deleted.push(refKey(child));
       objects.delete(refKey(child));
@@ -147,6 +154,17 @@ describe('reconcileMeshControlPlane', () => {
     expect(c.objects.has('Namespace//weft-system')).toBe(owned);
   });
 
+  it('does not adopt a namespace that appeared before the cache saw it (create answers exists)', async () => {
+    const c = fakeCluster([mcp('default', install)]);
+    const created: string[] = [];
+    const ports = c.ctx.ports;
+    const ctx = { ...c.ctx, ports: { ...ports, getNamespace: () => undefined, create: (o: KubeObject) => (created.push(o.kind), Promise.resolve({ type: 'exists' as const })) } };
+    await expect(reconcileMeshControlPlane('default', ctx)).resolves.toEqual({ type: 'done' });
+    expect(created).toEqual(['Namespace']);
+    expect(c.objects.has('Namespace//weft-system')).toBe(false);
+    expect(c.condition('default', 'Reconciled')).toMatchObject({ status: 'True' });
+  });
+
   it('refuses an invalid spec with a terminal outcome, touching no child', async () => {
     const mcps = [mcp('default', install)];
     const c = fakeCluster(mcps);
@@ -201,6 +219,7 @@ describe('staleChildren', () => {
     ['all desired', [ref('Service', 'a')], [ref('Service', 'a')], []],
     ['one gone', [ref('Service', 'a'), ref('Service', 'b')], [ref('Service', 'a')], ['b']],
     ['same name, other kind', [ref('ConfigMap', 'a')], [ref('Service', 'a')], ['a']],
+    ['never the namespace', [ref('Namespace', 'ns'), ref('Service', 'b')], [], ['b']],
   ])('%s', (_n, owned, desired, expected) => {
     expect(staleChildren(owned, desired).map((o) => o.metadata.name)).toEqual(expected);
   });

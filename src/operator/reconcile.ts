@@ -24,6 +24,8 @@ export interface ChildRef {
 
 export type ApplyResult = { readonly ok: true } | { readonly ok: false; readonly object: string; readonly error: string };
 
+export type CreateResult = { readonly type: 'created' } | { readonly type: 'exists' } | { readonly type: 'failed'; readonly object: string; readonly error: string };
+
 export interface ReconcilePorts {
   getMeshControlPlane(name: string): MeshControlPlane | undefined;
   listMeshControlPlanes(): readonly MeshControlPlane[];
@@ -34,6 +36,8 @@ export interface ReconcilePorts {
   deployments(namespace: string): ReadonlyMap<string, ObservedDeployment>;
   /** Server-side apply, in order, under the operator's field manager. */
   apply(objects: readonly KubeObject[]): Promise<ApplyResult>;
+  /** Plain create (POST): `exists` on 409 AlreadyExists. */
+  create(object: KubeObject): Promise<CreateResult>;
   delete(child: ChildRef): Promise<ApplyResult>;
   writeStatus(name: string, compute: (current: StatusTarget<MeshControlPlaneStatus>) => MeshControlPlaneStatus): Promise<StatusWrite>;
   /** A Kubernetes Event on the MeshControlPlane. */
@@ -49,10 +53,14 @@ export interface ReconcileContext {
 
 const refKey = (o: ChildRef): string => `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`;
 
-/** Owned children that are no longer desired, sorted in reverse apply order (dependents first). */
+/**
+ * Owned children that are no longer desired, sorted in reverse apply order (dependents first).
+ * Never the Namespace: spec.namespace is immutable, so an owned namespace only goes away with the
+ * MeshControlPlane (garbage collection); pruning it on a stale cache read would delete everything.
+ */
 export function staleChildren(owned: readonly ChildRef[], desired: readonly ChildRef[]): ChildRef[] {
   const wanted = new Set(desired.map(refKey));
-  return owned.filter((o) => !wanted.has(refKey(o))).sort((a, b) => compareObjects(b, a));
+  return owned.filter((o) => o.kind !== 'Namespace' && !wanted.has(refKey(o))).sort((a, b) => compareObjects(b, a));
 }
 
 async function finish(ctx: ReconcileContext, mcp: MeshControlPlane, spec: ResolvedSpec | undefined, report: ReconcileReport): Promise<StatusWrite> {
@@ -77,6 +85,28 @@ async function failWith(ctx: ReconcileContext, mcp: MeshControlPlane, spec: Reso
   return statusOutcome(await finish(ctx, mcp, spec, report), outcome);
 }
 
+/**
+ * Decides whether Weft owns the namespace, creating it if absent. Creation is a plain create, never
+ * an apply: applying would adopt (add our ownerReference to) a namespace someone created a moment
+ * ago that the cache has not seen yet, and deleting the MeshControlPlane would then delete it.
+ */
+async function ensureNamespace(ctx: ReconcileContext, mcp: MeshControlPlane, spec: ResolvedSpec): Promise<{ ok: true; owned: boolean } | { ok: false; object: string; error: string }> {
+  const uid = mcp.metadata.uid ?? '';
+  const existing = ctx.ports.getNamespace(spec.namespace);
+  if (existing !== undefined) return { ok: true, owned: shouldOwnNamespace(existing, uid) };
+  const namespace = renderResolved(mcp, spec, true).find((o) => o.kind === 'Namespace');
+  if (namespace === undefined) throw new Error('renderResolved(createNamespace: true) rendered no Namespace');
+  const created = await ctx.ports.create(namespace);
+  switch (created.type) {
+    case 'created':
+      return { ok: true, owned: true };
+    case 'exists':
+      return { ok: true, owned: false };
+    case 'failed':
+      return { ok: false, object: created.object, error: created.error };
+  }
+}
+
 export async function reconcileMeshControlPlane(name: string, ctx: ReconcileContext): Promise<ReconcileOutcome> {
   const { ports } = ctx;
   const mcp = ports.getMeshControlPlane(name);
@@ -97,7 +127,12 @@ export async function reconcileMeshControlPlane(name: string, ctx: ReconcileCont
     return failWith(ctx, mcp, undefined, report, { type: 'terminal', error: new Error(check.message) });
   }
 
-  const desired = renderResolved(mcp, spec, shouldOwnNamespace(ports.getNamespace(spec.namespace), mcp.metadata.uid));
+  const ns = await ensureNamespace(ctx, mcp, spec);
+  if (!ns.ok) {
+    const report = { type: 'failed', reason: 'ApplyFailed', message: `creating ${ns.object}: ${ns.error}` } as const;
+    return failWith(ctx, mcp, spec, report, { type: 'retry', error: new Error(report.message) });
+  }
+  const desired = renderResolved(mcp, spec, ns.owned);
   const applied = await ports.apply(desired);
   if (!applied.ok) {
     const report = { type: 'failed', reason: 'ApplyFailed', message: `applying ${applied.object}: ${applied.error}` } as const;
