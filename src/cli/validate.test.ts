@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../config/config.ts';
@@ -150,7 +151,8 @@ describe('weft validate input edge cases', () => {
 
 describe('weft validate on the shared scenarios', () => {
   it('reports every object valid (exit 0), the MeshControlPlane and the Service skipped', async () => {
-    const { code, out } = await run(['-o', 'json', '/work/shared/scenarios']);
+    const scenarios = fileURLToPath(new URL('../../../shared/scenarios', import.meta.url));
+    const { code, out } = await run(['-o', 'json', scenarios]);
     const rows = JSON.parse(out) as { kind: string; valid: boolean; errors: unknown[]; skipped?: boolean }[];
     expect(code).toBe(0);
     expect(rows.filter((r) => !r.valid || r.errors.length > 0)).toEqual([]);

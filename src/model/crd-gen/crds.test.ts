@@ -9,7 +9,8 @@ import { createReport } from '../validated.ts';
 import { CRD_DIR, renderCrds } from './crds.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SCENARIOS = '/work/shared/scenarios';
+/** The project's scenarios live beside the repository (`../shared/scenarios`). */
+const SCENARIOS = join(ROOT, '../shared/scenarios');
 
 type Node = Readonly<Record<string, unknown>>;
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
