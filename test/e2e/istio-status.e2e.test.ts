@@ -11,6 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { createIstioConfigController, type IstioConfigController } from '../../src/controllers/istio/controller.ts';
 import { configKey } from '../../src/controllers/istio/config-store.ts';
 import { createRealClock } from '../../src/kube/clock.ts';
+import { validateBatch } from '../../src/model/batch.ts';
 import { ISTIO_KINDS } from '../../src/model/kinds.ts';
 import { isIstioKind } from '../../src/model/kinds.ts';
 import { clients, createTestNamespace, eventually } from './support/kube.ts';
@@ -86,6 +87,9 @@ describe('status of the scenario objects', () => {
       const status = await waitForStatus(o.kind, namespace, o.metadata.name, 'Accepted and ResolvedRefs', (s) => accepted(s) && resolved(s));
       expect(status.validationMessages?.filter((m) => m.type.code === 'IST0101') ?? []).toEqual([]);
     }
+    // weft validate agrees offline: every Istio object of the file is valid.
+    const offline = validateBatch([{ source: file, text }]).objects.filter((o) => o.skipped !== true);
+    expect(offline.map((o) => `${o.kind}/${o.name}:${String(o.valid)}`)).toEqual(objects.map((o) => `${o.kind}/${o.metadata.name}:true`));
   });
 });
 
@@ -163,6 +167,16 @@ describe('invalid objects', () => {
     expect(condition(status, 'Accepted')?.reason).toBe('Invalid');
     expect(condition(status, 'Accepted')?.message).toContain(`${path}: ${message}`);
     expect(controller.store.get(configKey(kind, namespace, objectName))?.served).toBeUndefined();
+  });
+
+  it.each(INVALID)('weft validate agrees with the cluster on $name', async ({ kind, objectName, yaml }) => {
+    const namespace = await createTestNamespace(c, 'agree');
+    await apply(yaml, namespace);
+    const status = await waitForStatus(kind, namespace, objectName, 'Accepted False', (s) => condition(s, 'Accepted')?.status === 'False');
+    const offline = validateBatch([{ source: 'variant.yaml', text: yaml }]).objects;
+    expect(offline).toHaveLength(1);
+    expect(offline[0]?.valid).toBe(false);
+    for (const error of offline[0]?.errors ?? []) expect(condition(status, 'Accepted')?.message).toContain(`${error.path}: ${error.message}`);
   });
 
   it('an invalid update keeps serving the previous generation, and the condition says so', async () => {
