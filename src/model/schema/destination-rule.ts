@@ -5,7 +5,7 @@ import { labelMap, percent, portSelector } from './virtual-service.ts';
 const consistentHash = obj(
   {
     httpHeaderName: str(),
-    httpCookie: obj({ name: str(), path: str(), ttl: duration({ allowZero: true }), attributes: arr(obj({ name: str(), value: str() })) }),
+    httpCookie: obj({ name: str(), path: str(), ttl: str({ maxLength: 64, description: 'Cookie lifetime, a duration; 0s means a session cookie.' }), attributes: arr(obj({ name: str(), value: str() })) }),
     useSourceIp: bool(),
     httpQueryParameterName: str(),
     ringHash: obj({ minimumRingSize: int64({ minimum: 0 }) }),

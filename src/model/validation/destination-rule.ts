@@ -1,4 +1,5 @@
 /** `ValidateDestinationRule` (istio.md §2.2, DestinationRule). */
+import { parseGoDuration } from '../schema/dsl.ts';
 import type { DestinationRuleSpec, TrafficPolicy } from '../types.ts';
 import { at, field, type Report } from '../validated.ts';
 import { checkDuration, checkExportTo, checkLabels, checkSelectorLabels, goFloat, isIPAddress, validateFQDN, validatePort, validateWildcardDomain } from './common.ts';
@@ -21,6 +22,9 @@ function checkConsistentHash(report: Report, path: string, ch: NonNullable<LoadB
   const cookie = ch.httpCookie;
   if (cookie !== undefined) {
     if ((cookie.name ?? '') === '') report.error(field(path, 'httpCookie'), 'name required for HttpCookie');
+    if (cookie.ttl !== undefined && parseGoDuration(cookie.ttl) === undefined) {
+      report.error(field(field(path, 'httpCookie'), 'ttl'), `time: invalid duration ${JSON.stringify(cookie.ttl)}`);
+    }
     const names = new Set<string>();
     (cookie.attributes ?? []).forEach((a, i) => {
       const p = at(field(field(path, 'httpCookie'), 'attributes'), i);

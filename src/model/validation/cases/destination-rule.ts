@@ -38,6 +38,7 @@ export const DESTINATION_RULE_CASES: readonly RuleCase[] = [
     message: 'outlier detection consecutive local origin failures is specified, but split external local origin errors is set to false',
   },
   { rule: 'outlier durations', valid: outlier({ interval: '5m', baseEjectionTime: '15m' }), invalid: outlier({ interval: '100us' }), message: 'duration must be greater than 1ms' },
+  { rule: 'cookie ttl is a duration', valid: lb({ consistentHash: { httpCookie: { name: 'user', ttl: '0s' } } }), invalid: lb({ consistentHash: { httpCookie: { name: 'user', ttl: '1 day' } } }), message: 'time: invalid duration "1 day"' },
   { rule: 'cookie name', valid: lb({ consistentHash: { httpCookie: { name: 'user', ttl: '0s' } } }), invalid: lb({ consistentHash: { httpCookie: { ttl: '10s' } } }), message: 'name required for HttpCookie' },
   { rule: 'cookie attribute names not empty', valid: lb({ consistentHash: { httpCookie: { name: 'u', attributes: [{ name: 'SameSite', value: 'Strict' }] } } }), invalid: lb({ consistentHash: { httpCookie: { name: 'u', attributes: [{ value: 'x' }] } } }), message: 'cookie attribute name cannot be empty' },
   {
