@@ -4,7 +4,7 @@
  */
 import type { V1EndpointSlice, V1Namespace, V1Pod, V1Secret, V1Service } from '@kubernetes/client-node';
 import type { ServiceEntry, WorkloadEntry } from '../model/types.ts';
-import { fromEndpointSlice, fromService, indexPods, namespaceNames } from './kubernetes.ts';
+import { fromEndpointSlice, fromService, indexPods, namespaceNames, type PodInfo } from './kubernetes.ts';
 import { fromServiceEntry } from './service-entry.ts';
 import { DEFAULT_MESH, serviceKey, type MeshSettings, type Registry, type RegistryEndpoint, type RegistryProblem, type RegistryService, type TlsSecret } from './types.ts';
 
@@ -99,11 +99,11 @@ export function buildRegistry(input: RegistryInput): RegistryOutcome {
 
 /**
  * The endpoint-only path: one service's endpoints recomputed from its current slices, without
- * rebuilding anything else. Returns undefined when the service is unknown.
+ * rebuilding anything else. `pods` is the pod index (`indexPods`) the caller keeps up to date.
+ * Returns undefined when the service is unknown.
  */
-export function serviceEndpoints(registry: Registry, namespace: string, name: string, slices: readonly V1EndpointSlice[], pods: readonly V1Pod[]): readonly RegistryEndpoint[] | undefined {
+export function serviceEndpoints(registry: Registry, namespace: string, name: string, slices: readonly V1EndpointSlice[], pods: ReadonlyMap<string, PodInfo>): readonly RegistryEndpoint[] | undefined {
   const service = registry.services.find((s) => s.origin === 'kubernetes' && s.namespace === namespace && s.name === name);
   if (service === undefined) return undefined;
-  const index = indexPods(pods);
-  return slices.flatMap((slice) => fromEndpointSlice(slice, service, index)).sort(compareEndpoints);
+  return slices.flatMap((slice) => fromEndpointSlice(slice, service, pods)).sort(compareEndpoints);
 }

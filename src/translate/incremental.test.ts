@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { V1EndpointSlice } from '@kubernetes/client-node';
 import { buildRegistry, serviceEndpoints } from '../registry/build.ts';
+import { indexPods } from '../registry/kubernetes.ts';
 import { TYPE_URLS } from '../xds/type-urls.ts';
 import { diffResources, endpointUpserts, replaceEndpointSets, serviceEndpointSets, withServiceEndpoints } from './incremental.ts';
 import { translateIr } from './ir-to-xds/translate.ts';
@@ -110,7 +111,7 @@ describe('endpoint-only update', () => {
     const before = translate(BASE + VS(50), generator);
     const service = before.ctx.registry.services.find((s) => s.name === 'a');
     if (service === undefined) throw new Error('no service a');
-    const endpoints = serviceEndpoints(before.ctx.registry, 'default', 'a', [slice], before.c.registry.pods ?? []);
+    const endpoints = serviceEndpoints(before.ctx.registry, 'default', 'a', [slice], indexPods(before.c.registry.pods ?? []));
     expect(endpoints).toHaveLength(2);
     const ctx = withServiceEndpoints(before.ctx, service, endpoints ?? []);
     const sets = serviceEndpointSets(ctx, before.ir, 'default', service);

@@ -35,16 +35,22 @@ function nameOf(typeUrl: XdsTypeUrl, r: ResourceInput): string {
   return typeof name === 'string' ? name : '';
 }
 
-const fingerprints = new WeakMap<ResourceInput, string>();
-
-/** Content fingerprint: translation output is built in a fixed key order, so JSON text is stable. */
-function fingerprint(r: ResourceInput): string {
-  let text = fingerprints.get(r);
-  if (text === undefined) {
-    text = JSON.stringify(r);
-    fingerprints.set(r, text);
+/** Structural equality of plain data (objects, arrays, scalars); identical references short-circuit. */
+export function sameContent(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameContent(a[i], b[i])) return false;
+    return true;
   }
-  return text;
+  if (Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const keys = Object.keys(ra);
+  if (keys.length !== Object.keys(rb).length) return false;
+  for (const k of keys) if (!Object.hasOwn(rb, k) || !sameContent(ra[k], rb[k])) return false;
+  return true;
 }
 
 export function diffResources(prev: XdsResources | undefined, next: XdsResources): ResourceDiff {
@@ -56,7 +62,7 @@ export function diffResources(prev: XdsResources | undefined, next: XdsResources
     const upsert: ResourceInput[] = [];
     const kept = next[typeUrl].map((r) => {
       const old = before.get(nameOf(typeUrl, r));
-      if (old !== undefined && (old === r || fingerprint(old) === fingerprint(r))) return old;
+      if (old !== undefined && sameContent(old, r)) return old;
       upsert.push(r);
       return r;
     });

@@ -13,13 +13,31 @@ import { routeConfigurationOf } from './route.ts';
 
 export type XdsResources = Readonly<Record<XdsTypeUrl, readonly ResourceInput[]>>;
 
+/**
+ * Per flavor, the xDS object last built from an IR object. IR objects that were reused (same
+ * reference) give the same xDS object back, so unchanged resources cost nothing downstream.
+ */
+const memos = new Map<string, WeakMap<object, ResourceInput>>();
+
+function memoized<T extends object>(kind: string, flavor: string, build: (item: T) => ResourceInput): (item: T) => ResourceInput {
+  const key = `${kind}/${flavor}`;
+  let memo = memos.get(key);
+  if (memo === undefined) memos.set(key, (memo = new WeakMap()));
+  const cache = memo;
+  return (item) => {
+    let out = cache.get(item);
+    if (out === undefined) cache.set(item, (out = build(item)));
+    return out;
+  };
+}
+
 export function translateIr(ir: ProxyIR): XdsResources {
   ensureTranslationProtos();
   const flavor = ir.flavor;
   return {
     [TYPE_URLS.listener]: ir.listeners.map((l) => (l.type === 'api' ? apiListenerOf(l, flavor) : socketListenerOf(l, flavor))),
     [TYPE_URLS.route]: ir.routeTables.map((t) => routeConfigurationOf(t, flavor)),
-    [TYPE_URLS.cluster]: ir.clusters.map((c) => clusterOf(c, flavor)),
-    [TYPE_URLS.endpoint]: ir.endpoints.map(loadAssignmentOf),
+    [TYPE_URLS.cluster]: ir.clusters.map(memoized<ProxyIR['clusters'][number]>('cluster', flavor, (c) => clusterOf(c, flavor))),
+    [TYPE_URLS.endpoint]: ir.endpoints.map(memoized<ProxyIR['endpoints'][number]>('endpoint', '', loadAssignmentOf)),
   };
 }

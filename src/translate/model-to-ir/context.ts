@@ -22,6 +22,28 @@ export interface MeshContext {
   readonly vsHosts: ReadonlyMap<VirtualService, readonly string[]>;
   /** Services by hostname (a hostname may exist in several namespaces). */
   readonly servicesByHost: ReadonlyMap<string, readonly RegistryService[]>;
+  /** VirtualServices by resolved host; wildcard-host ones are in `vsWildcard` (both in config order). */
+  readonly vsByHost: ReadonlyMap<string, readonly VirtualService[]>;
+  readonly vsWildcard: readonly VirtualService[];
+  /** DestinationRules by resolved host, with wildcard-host ones apart. */
+  readonly drByHost: ReadonlyMap<string, readonly DestinationRule[]>;
+  readonly drWildcard: readonly DestinationRule[];
+}
+
+function index<T>(items: readonly T[], hostsOf: (item: T) => readonly string[]): { byHost: Map<string, T[]>; wildcard: T[] } {
+  const byHost = new Map<string, T[]>();
+  const wildcard: T[] = [];
+  for (const item of items) {
+    const hosts = hostsOf(item);
+    if (hosts.some((h) => h.startsWith('*'))) wildcard.push(item);
+    for (const h of new Set(hosts)) {
+      if (h.startsWith('*')) continue;
+      let list = byHost.get(h);
+      if (list === undefined) byHost.set(h, (list = []));
+      list.push(item);
+    }
+  }
+  return { byHost, wildcard };
 }
 
 const byNsName = (a: { metadata: { namespace: string; name: string } }, b: { metadata: { namespace: string; name: string } }): number =>
@@ -38,7 +60,9 @@ export function createMeshContext(registry: Registry, config: AcceptedConfig): M
   const vsHosts = new Map(sorted.virtualServices.map((vs) => [vs, (vs.spec.hosts ?? []).map((h) => resolveHost(h, vs.metadata.namespace, suffix))]));
   const servicesByHost = new Map<string, RegistryService[]>();
   for (const s of registry.services) servicesByHost.set(s.hostname, [...(servicesByHost.get(s.hostname) ?? []), s]);
-  return { registry, config: sorted, vsHosts, servicesByHost };
+  const vs = index(sorted.virtualServices, (v) => vsHosts.get(v) ?? []);
+  const dr = index(sorted.destinationRules, (d) => [resolveHost(d.spec.host ?? '', d.metadata.namespace, suffix)]);
+  return { registry, config: sorted, vsHosts, servicesByHost, vsByHost: vs.byHost, vsWildcard: vs.wildcard, drByHost: dr.byHost, drWildcard: dr.wildcard };
 }
 
 /** Istio `exportTo`: `*` everyone, `.` own namespace, `~` nobody, else the listed namespaces. */
@@ -67,7 +91,9 @@ export function endpointsOf(ctx: MeshContext, service: RegistryService): readonl
  */
 export function destinationRuleFor(ctx: MeshContext, service: RegistryService, clientNamespace: string): DestinationRule | undefined {
   const suffix = ctx.registry.mesh.domainSuffix;
-  const matching = ctx.config.destinationRules.filter((dr) => {
+  const candidates = [...(ctx.drByHost.get(service.hostname) ?? []), ...ctx.drWildcard];
+  if (candidates.length === 0) return undefined;
+  const matching = candidates.filter((dr) => {
     const host = resolveHost(dr.spec.host ?? '', dr.metadata.namespace, suffix);
     return hostMatches(host, service.hostname) && exportedTo(dr.spec.exportTo, dr.metadata.namespace, clientNamespace);
   });

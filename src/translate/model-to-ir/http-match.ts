@@ -20,22 +20,26 @@ function header(name: string, m: StringMatch | undefined, invert: boolean): Head
   return { name, match, invert };
 }
 
+/** A rule without match: `prefix: /` (shared: IR values are never mutated). */
+export const MATCH_ALL: RouteMatchIR = { path: { prefix: '/' }, caseSensitive: true, headers: [], queryParams: [] };
+
 /** `undefined` match (a rule without match) ⇒ `prefix: /`. */
 export function routeMatchOf(m: HttpMatch | undefined): RouteMatchIR {
+  if (m === undefined) return MATCH_ALL;
   const headers: HeaderMatchIR[] = [];
-  for (const [name, value] of Object.entries(m?.headers ?? {})) headers.push(header(name.toLowerCase(), value, false));
-  for (const [name, value] of Object.entries(m?.withoutHeaders ?? {})) headers.push(header(name.toLowerCase(), value, true));
-  if (m?.method !== undefined) headers.push(header(':method', m.method, false));
-  if (m?.authority !== undefined) headers.push(header(':authority', m.authority, false));
-  if (m?.scheme !== undefined) headers.push(header(':scheme', m.scheme, false));
+  for (const [name, value] of Object.entries(m.headers ?? {})) headers.push(header(name.toLowerCase(), value, false));
+  for (const [name, value] of Object.entries(m.withoutHeaders ?? {})) headers.push(header(name.toLowerCase(), value, true));
+  if (m.method !== undefined) headers.push(header(':method', m.method, false));
+  if (m.authority !== undefined) headers.push(header(':authority', m.authority, false));
+  if (m.scheme !== undefined) headers.push(header(':scheme', m.scheme, false));
   headers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : Number(a.invert) - Number(b.invert)));
-  const queryParams = Object.entries(m?.queryParams ?? {})
+  const queryParams = Object.entries(m.queryParams ?? {})
     .flatMap(([name, value]) => {
       const match = stringMatchOf(value);
       return match === undefined ? [] : [{ name, match }];
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { path: stringMatchOf(m?.uri) ?? { prefix: '/' }, caseSensitive: m?.ignoreUriCase !== true, headers, queryParams };
+  return { path: stringMatchOf(m.uri) ?? { prefix: '/' }, caseSensitive: m.ignoreUriCase !== true, headers, queryParams };
 }
 
 export interface MatchEnvironment {

@@ -55,8 +55,11 @@ export function headerOpsOf(h: Headers | undefined): HeaderOpsIR | undefined {
   };
 }
 
+/** Istio's retry policy when a route sets none (shared: IR values are never mutated). */
+export const DEFAULT_RETRY: RetryIR = { attempts: 2, retryOn: DEFAULT_RETRY_ON, retriableStatusCodes: [503], retryIgnorePreviousHosts: true };
+
 function retryOf(r: HTTPRoute['retries']): RetryIR | undefined {
-  if (r === undefined) return { attempts: 2, retryOn: DEFAULT_RETRY_ON, retriableStatusCodes: [503], retryIgnorePreviousHosts: true };
+  if (r === undefined) return DEFAULT_RETRY;
   if ((r.attempts ?? 0) <= 0) return undefined;
   const items = (r.retryOn ?? DEFAULT_RETRY_ON).split(',').map((s) => s.trim()).filter((s) => s !== '');
   const codes = items.filter((s) => /^\d+$/.test(s)).map(Number);

@@ -3,11 +3,13 @@
  * the virtual host of one service port (VirtualService routes, or the default route).
  */
 import type { ClusterIR, EndpointSetIR, ProxyFlavor, RouteIR, VirtualHostIR } from '../../ir/types.ts';
-import type { RegistryService, ServicePort } from '../../registry/types.ts';
+import type { DestinationRule } from '../../model/types.ts';
+import type { RegistryEndpoint, RegistryService, ServicePort } from '../../registry/types.ts';
 import { buildCluster, subsetsOf, type Problem } from './cluster.ts';
 import { destinationRuleFor, endpointsOf, type MeshContext } from './context.ts';
 import { buildEndpointSet } from './endpoint.ts';
-import { DEFAULT_RETRY_ON, translateHttpRoutes, type RouteEnvironment } from './http-route.ts';
+import { MATCH_ALL } from './http-match.ts';
+import { DEFAULT_RETRY, translateHttpRoutes, type RouteEnvironment } from './http-route.ts';
 import { outboundClusterName } from './names.ts';
 import type { ProxyDescriptor } from './proxy.ts';
 import { serviceDomains, virtualServiceFor } from './scope.ts';
@@ -17,35 +19,72 @@ export interface ClusterSet {
   readonly endpoints: EndpointSetIR[];
 }
 
+interface Memo {
+  readonly dr: DestinationRule | undefined;
+  readonly endpoints: readonly RegistryEndpoint[];
+  readonly connectTimeoutMs: number;
+  readonly set: ClusterSet;
+  readonly problems: readonly Problem[];
+}
+
+/**
+ * Per service object, per flavor: the last clusters built, reused while the service, its
+ * DestinationRule and its endpoint list are the same objects. Reuse keeps the IR (and the xDS
+ * objects built from it) identical by reference, which makes diffs and cache encodes cheap.
+ */
+const memos = new Map<ProxyFlavor, WeakMap<RegistryService, Memo>>();
+
 /** Clusters (default + one per DR subset) for every port of every service, with EDS load assignments. */
 export function buildOutboundClusters(ctx: MeshContext, services: readonly RegistryService[], proxy: ProxyDescriptor, problems: Problem[]): ClusterSet {
   const clusters: ClusterIR[] = [];
   const endpoints: EndpointSetIR[] = [];
+  let memo = memos.get(proxy.flavor);
+  if (memo === undefined) memos.set(proxy.flavor, (memo = new WeakMap()));
   for (const service of services) {
     if (proxy.flavor === 'grpc' && service.resolution !== 'ClientSideLB') continue;
     const dr = destinationRuleFor(ctx, service, proxy.namespace);
     const all = endpointsOf(ctx, service);
-    for (const port of service.ports) {
-      for (const subset of [{ name: '', labels: {} }, ...subsetsOf(dr)]) {
-        const cluster = buildCluster({ service, port, subset: subset.name, dr, flavor: proxy.flavor, connectTimeoutMs: ctx.registry.mesh.connectTimeoutMs }, problems);
-        const set = buildEndpointSet(cluster.name, all, port.port, subset.labels);
-        if (cluster.discovery === 'EDS') endpoints.push(set);
-        clusters.push(cluster.discovery === 'STRICT_DNS' ? { ...cluster, inlineEndpoints: set } : cluster);
-      }
+    const connectTimeoutMs = ctx.registry.mesh.connectTimeoutMs;
+    const last = memo.get(service);
+    if (last !== undefined && last.dr === dr && last.endpoints === all && last.connectTimeoutMs === connectTimeoutMs) {
+      clusters.push(...last.set.clusters);
+      endpoints.push(...last.set.endpoints);
+      problems.push(...last.problems);
+      continue;
     }
+    const own = servicesClusters(service, dr, all, proxy.flavor, connectTimeoutMs);
+    memo.set(service, { dr, endpoints: all, connectTimeoutMs, set: own.set, problems: own.problems });
+    clusters.push(...own.set.clusters);
+    endpoints.push(...own.set.endpoints);
+    problems.push(...own.problems);
   }
   return { clusters, endpoints };
+}
+
+function servicesClusters(service: RegistryService, dr: DestinationRule | undefined, all: readonly RegistryEndpoint[], flavor: ProxyFlavor, connectTimeoutMs: number): { set: ClusterSet; problems: Problem[] } {
+  const clusters: ClusterIR[] = [];
+  const endpoints: EndpointSetIR[] = [];
+  const problems: Problem[] = [];
+  for (const port of service.ports) {
+    for (const subset of [{ name: '', labels: {} }, ...subsetsOf(dr)]) {
+      const cluster = buildCluster({ service, port, subset: subset.name, dr, flavor, connectTimeoutMs }, problems);
+      const set = buildEndpointSet(cluster.name, all, port.port, subset.labels);
+      if (cluster.discovery === 'EDS') endpoints.push(set);
+      clusters.push(cluster.discovery === 'STRICT_DNS' ? { ...cluster, inlineEndpoints: set } : cluster);
+    }
+  }
+  return { set: { clusters, endpoints }, problems };
 }
 
 export function defaultRoute(cluster: string): RouteIR {
   return {
     name: 'default',
-    match: { path: { prefix: '/' }, caseSensitive: true, headers: [], queryParams: [] },
+    match: MATCH_ALL,
     action: {
       type: 'forward',
       clusters: [{ cluster, weight: 100 }],
       timeoutMs: 0,
-      retry: { attempts: 2, retryOn: DEFAULT_RETRY_ON, retriableStatusCodes: [503], retryIgnorePreviousHosts: true },
+      retry: DEFAULT_RETRY,
       mirrors: [],
       hashPolicies: [],
     },

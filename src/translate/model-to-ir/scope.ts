@@ -52,7 +52,8 @@ export function visibleServices(ctx: MeshContext, namespace: string, sidecar: Si
  */
 export function virtualServiceFor(ctx: MeshContext, host: string, namespace: string, gateway: string): VirtualService | undefined {
   let best: { vs: VirtualService; rank: number } | undefined;
-  for (const vs of ctx.config.virtualServices) {
+  const candidates = [...(ctx.vsByHost.get(host) ?? []), ...ctx.vsWildcard];
+  for (const vs of candidates) {
     if (!vsGateways(vs).includes(gateway) || !exportedTo(vs.spec.exportTo, vs.metadata.namespace, namespace)) continue;
     const hosts = ctx.vsHosts.get(vs) ?? [];
     const exact = hosts.includes(host);
