@@ -3,7 +3,7 @@ import { checkRe2 } from './re2.ts';
 
 describe('checkRe2 (Go regexp syntax)', () => {
   it.each([
-    'abc', '^/api/v[0-9]+/.*$', '(?i)hello', '(?i:ab)c', '(?P<name>x)', '(?<name>x)', '[[:alpha:]]+', '\\d{2,4}', 'a{,3}', 'x*?y+?z??', '\\pL\\p{Greek}', '\\Qa.b\\E',
+    'abc', '^/api/v[0-9]+/.*$', '(?i)hello', '(?i:ab)c', '(?P<name>x)', '(?<name>x)', '[[:alpha:]]+', '\\d{2,4}', 'a{,3}', 'x*?y+?z??', '\\pL\\p{Greek}\\p{Han}\\P{Lu}', '\\Qa.b\\E',
     '[]a]', '[a-]', '\\x41\\x{1F600}', '\\012', '\\.\\*', '^$', '|', '()', 'a{1000}',
   ])('accepts %j', (re) => {
     expect(checkRe2(re)).toBeUndefined();
@@ -24,6 +24,7 @@ describe('checkRe2 (Go regexp syntax)', () => {
     ['[z-a]', 'error parsing regexp: invalid character class range: `z-a`'],
     ['[[:foo:]]', 'error parsing regexp: invalid character class range: `[:foo:]`'],
     ['(?P<1a-b>x)', 'error parsing regexp: invalid named capture: `(?P<1a-b>`'],
+    ['\\p{Klingon}', 'error parsing regexp: invalid character class range: `\\p{Klingon}`'],
   ])('rejects %j with Go\'s message', (re, message) => {
     expect(checkRe2(re)).toBe(message);
   });

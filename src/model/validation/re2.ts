@@ -9,6 +9,22 @@ type Step = { readonly next: number } | { readonly error: string };
 
 const fail = (code: string, expr: string): { error: string } => ({ error: `error parsing regexp: ${code}: \`${expr}\`` });
 const POSIX = new Set(['alnum', 'alpha', 'ascii', 'blank', 'cntrl', 'digit', 'graph', 'lower', 'print', 'punct', 'space', 'upper', 'word', 'xdigit']);
+/** Go's Unicode general categories; scripts are checked with JavaScript's (same Unicode tables). */
+const CATEGORIES = new Set([
+  'Any', 'C', 'Cc', 'Cf', 'Co', 'Cs', 'L', 'Ll', 'Lm', 'Lo', 'Lt', 'Lu', 'M', 'Mc', 'Me', 'Mn', 'N', 'Nd', 'Nl', 'No',
+  'P', 'Pc', 'Pd', 'Pe', 'Pf', 'Pi', 'Po', 'Ps', 'S', 'Sc', 'Sk', 'Sm', 'So', 'Z', 'Zl', 'Zp', 'Zs',
+]);
+
+function isUnicodeClass(name: string): boolean {
+  if (CATEGORIES.has(name)) return true;
+  try {
+    new RegExp(`\\p{Script=${name}}`, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const isAlnum = (c: string): boolean => /^[A-Za-z0-9]$/.test(c);
 const isOctal = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '7';
 
@@ -136,8 +152,13 @@ function escape(re: string, i: number, inClass: boolean): Step {
     return m === null ? fail('invalid escape sequence', re.slice(i, i + 4)) : { next: i + m[0].length };
   }
   if (c === 'p' || c === 'P') {
-    const m = /^\\[pP](?:[A-Za-z]|\{\^?[A-Za-z_]+\})/.exec(re.slice(i, i + 40));
-    return m === null ? fail('invalid character class range', re.slice(i, i + 3)) : { next: i + m[0].length };
+    const m = /^\\[pP](?:([A-Za-z])|\{\^?([A-Za-z_]+)\})/.exec(re.slice(i, i + 40));
+    const name = m?.[1] ?? m?.[2];
+    if (m === null || name === undefined || !isUnicodeClass(name)) {
+      const end = re.indexOf('}', i);
+      return fail('invalid character class range', re[i + 2] === '{' && end !== -1 ? re.slice(i, end + 1) : re.slice(i, i + 3));
+    }
+    return { next: i + m[0].length };
   }
   if (c === 'Q' && !inClass) {
     const end = re.indexOf('\\E', i + 2);
