@@ -115,6 +115,7 @@ describe('reconcileMeshControlPlane', () => {
     await reconcileMeshControlPlane('default', c.ctx);
     expect(c.condition('default', 'Ready')).toMatchObject({ status: 'True', reason: 'ComponentsReady' });
     expect(c.statuses.get('default')?.status?.components).toHaveLength(3);
+    expect(c.events).toEqual(['default Warning IstiodNotReady', 'default Normal ComponentsReady']);
   });
 
   it('writes no status when nothing changed (no churn)', async () => {
@@ -177,7 +178,7 @@ describe('reconcileMeshControlPlane', () => {
     expect(c.deleted).toEqual([]);
     expect(c.condition('default', 'Reconciled')).toMatchObject({ status: 'False', reason: 'InvalidSpec', observedGeneration: 2 });
     expect(c.condition('default', 'Reconciled')?.message).toContain('gateway name "istiod" is reserved');
-    expect(c.events).toEqual(['default Warning InvalidSpec']);
+    expect(c.events).toEqual(['default Warning IstiodNotReady', 'default Warning InvalidSpec']);
   });
 
   it('gives the younger of two MeshControlPlanes in one namespace NamespaceConflict', async () => {

@@ -11,7 +11,8 @@ import { detectNamespaceConflict, shouldOwnNamespace, type ObservedNamespace } f
 import { resolveSpec, type RenderOptions, type ResolvedSpec } from './defaults.ts';
 import { compareObjects, objectRef, type KubeObject } from './render/common.ts';
 import { renderResolved } from './render/index.ts';
-import { computeStatus, type ObservedDeployment, type ReconcileReport } from './status.ts';
+import type { Condition } from '../status/conditions.ts';
+import { CONDITION_READY, computeStatus, type ObservedDeployment, type ReconcileReport } from './status.ts';
 import type { MeshControlPlane, MeshControlPlaneStatus } from './types.ts';
 import { validateSpec } from './validate.ts';
 
@@ -63,15 +64,28 @@ export function staleChildren(owned: readonly ChildRef[], desired: readonly Chil
   return owned.filter((o) => o.kind !== 'Namespace' && !wanted.has(refKey(o))).sort((a, b) => compareObjects(b, a));
 }
 
+/** The Ready condition's status, or undefined. */
+const readyOf = (status: MeshControlPlaneStatus | undefined): Condition | undefined => status?.conditions?.find((c) => c.type === CONDITION_READY);
+
 async function finish(ctx: ReconcileContext, mcp: MeshControlPlane, spec: ResolvedSpec | undefined, report: ReconcileReport): Promise<StatusWrite> {
   const namespace = spec?.namespace;
   const deployments = namespace === undefined ? new Map<string, ObservedDeployment>() : ctx.ports.deployments(namespace);
+  let before: Condition | undefined;
+  let after: Condition | undefined;
   // observedGeneration is the generation we rendered from (the cached object), even if a newer one
   // arrived meanwhile; only the stored conditions come from the latest read (lastTransitionTime).
-  return ctx.ports.writeStatus(mcp.metadata.name, (current) => {
+  const write = await ctx.ports.writeStatus(mcp.metadata.name, (current) => {
     const base: MeshControlPlane = { apiVersion: mcp.apiVersion, kind: mcp.kind, metadata: mcp.metadata, ...(mcp.spec !== undefined ? { spec: mcp.spec } : {}), ...(current.status !== undefined ? { status: current.status } : {}) };
-    return computeStatus({ mcp: base, spec, report, deployments, now: ctx.now() });
+    const status = computeStatus({ mcp: base, spec, report, deployments, now: ctx.now() });
+    before = readyOf(current.status);
+    after = readyOf(status);
+    return status;
   });
+  // An Event when readiness flips, so `kubectl describe mcp` tells the story.
+  if (write.type === 'written' && after !== undefined && after.status !== before?.status) {
+    ctx.ports.recordEvent(mcp, after.status === 'True' ? 'Normal' : 'Warning', after.reason, after.message);
+  }
+  return write;
 }
 
 function statusOutcome(write: StatusWrite, otherwise: ReconcileOutcome): ReconcileOutcome {
