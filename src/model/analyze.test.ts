@@ -83,6 +83,16 @@ describe('analyze (istioctl analyze checks)', () => {
     expect(codes([gw('a', ['*']), gw('b', ['b.com']), gw('c', ['*'], 8080)])).toEqual([]);
   });
 
+  it('IST0138: two Gateways on the same pods with the same certificate', () => {
+    const gw = (name: string, credentialName: string, host: string): IstioResource =>
+      res('Gateway', name, { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: [host], tls: { mode: 'SIMPLE', credentialName } }] });
+    expect(codes([gw('a', 'wildcard-cert', 'a.example.com'), gw('b', 'wildcard-cert', 'b.example.com')])).toEqual([
+      'Gateway/a IST0138 spec.servers: Duplicate certificate in multiple gateways [default/a default/b] may cause 404s if clients re-use HTTP2 connections.',
+      'Gateway/b IST0138 spec.servers: Duplicate certificate in multiple gateways [default/b default/a] may cause 404s if clients re-use HTTP2 connections.',
+    ]);
+    expect(codes([gw('a', 'cert-a', 'a.example.com'), gw('b', 'cert-b', 'b.example.com')])).toEqual([]);
+  });
+
   it('IST0174 and IST0128 on DestinationRules', () => {
     const dr = res('DestinationRule', 'x', { host: 'x.example.com', trafficPolicy: { tls: { mode: 'SIMPLE' } } });
     expect(codes([dr]).map((c) => c.split(':')[0])).toEqual(['DestinationRule/x IST0174 spec.host', 'DestinationRule/x IST0128 spec.trafficPolicy.tls']);

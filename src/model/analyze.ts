@@ -209,6 +209,29 @@ function analyzeGatewayConflicts(gateways: readonly Gateway[], emitFor: (r: Isti
   }
 }
 
+/** The certificate a server presents, or undefined without TLS certificates. */
+function certificateKey(tls: NonNullable<NonNullable<Gateway['spec']['servers']>[number]['tls']> | undefined): string | undefined {
+  if (tls === undefined) return undefined;
+  if ((tls.credentialName ?? '') !== '') return `credential:${tls.credentialName ?? ''}`;
+  if ((tls.serverCertificate ?? '') === '' && (tls.privateKey ?? '') === '') return undefined;
+  return `files:${tls.serverCertificate ?? ''}|${tls.privateKey ?? ''}|${tls.caCertificates ?? ''}`;
+}
+
+/** IST0138: Gateways on the same pods present the same certificate (HTTP/2 connection reuse gives 404s). */
+function analyzeDuplicateCertificates(gateways: readonly Gateway[], emitFor: (r: IstioResource) => Emit): void {
+  const fullName = (g: Gateway): string => `${g.metadata.namespace}/${g.metadata.name}`;
+  const keys = (g: Gateway): Set<string> => new Set((g.spec.servers ?? []).flatMap((s) => certificateKey(s.tls) ?? []));
+  const selects = (a: Gateway, b: Gateway): boolean => Object.entries(a.spec.selector ?? {}).every(([k, v]) => b.spec.selector?.[k] === v);
+  for (const gw of gateways) {
+    const mine = keys(gw);
+    if (mine.size === 0) continue;
+    for (const other of gateways) {
+      if (other === gw || !selects(gw, other) || ![...keys(other)].some((k) => mine.has(k))) continue;
+      emitFor(gw)('spec.servers', 'IST0138', 'Warning', `Duplicate certificate in multiple gateways [${fullName(gw)} ${fullName(other)}] may cause 404s if clients re-use HTTP2 connections.`);
+    }
+  }
+}
+
 const LEVEL_ORDER: Readonly<Record<FindingLevel, number>> = { Error: 0, Warning: 1, Info: 2 };
 
 /** Runs every cross-resource check; findings are sorted by object, then path and code. */
@@ -224,6 +247,7 @@ export function analyze(input: AnalysisInput): readonly Finding[] {
   }
   analyzeMeshHostConflicts(index, input.resources.filter((r): r is VirtualService => r.kind === 'VirtualService'), emitFor);
   analyzeGatewayConflicts([...index.gateways.values()], emitFor);
+  analyzeDuplicateCertificates([...index.gateways.values()], emitFor);
   return findings.sort(
     (a, b) =>
       a.kind.localeCompare(b.kind) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.path.localeCompare(b.path) || a.code.localeCompare(b.code) || LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level],
