@@ -7,6 +7,7 @@
  * change (rebuild → diff → publish of the changed resources), and the heap.
  * Targets: full translation ≤ 300 ms, endpoint change ≤ 20 ms, heap ≤ 300 MB.
  */
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { buildRegistry, serviceEndpoints } from '../../src/registry/build.ts';
@@ -27,6 +28,7 @@ const json = process.argv.includes('--json');
 
 const round = (n: number): number => Math.round(n * 10) / 10;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const semiSpace = (): string => process.execArgv.find((a) => a.startsWith('--max-semi-space-size'))?.split('=')[1] ?? 'default';
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 function proxy(id: string, metadata: Record<string, unknown>): ProxyDescriptor {
@@ -65,6 +67,8 @@ interface Row {
   readonly irToXdsMs: number;
   readonly firstPublishMs: number;
   readonly endpointChangeMs: number;
+  /** Part of endpointChangeMs spent in SnapshotCache.updateResources (encode + consistency check + notify). */
+  readonly endpointChangeCachePublishMs: number;
   readonly endpointChangeBytes: number;
   readonly endpointChangeResources: number;
   readonly virtualServiceChangeMs: number;
@@ -86,6 +90,7 @@ function benchFlavor(p: ProxyDescriptor): Row {
   // One endpoint change: svc-7 gets a new pod IP, from the EndpointSlice event to the cache.
   const { ir } = translateProxy(last.ctx, p);
   const epTimes: number[] = [];
+  const epPublishTimes: number[] = [];
   let epBytes = 0;
   let epCount = 0;
   for (let r = 1; r <= ROUNDS; r++) {
@@ -95,8 +100,12 @@ function benchFlavor(p: ProxyDescriptor): Row {
     const service = registry.services.find((s) => s.namespace === 'ns-7' && s.name === 'svc-7');
     if (service === undefined) throw new Error('svc-7 missing');
     const sets = serviceEndpointSets(withServiceEndpoints(last.ctx, service, endpoints), ir, p.namespace, service);
-    const outcome = cache.updateResources(group, TYPE_URLS.endpoint, { upsert: endpointUpserts(sets) });
-    epTimes.push(performance.now() - start);
+    const upsert = endpointUpserts(sets);
+    const publishStart = performance.now();
+    const outcome = cache.updateResources(group, TYPE_URLS.endpoint, { upsert });
+    const end = performance.now();
+    epTimes.push(end - start);
+    epPublishTimes.push(end - publishStart);
     if (!outcome.ok) throw new Error(outcome.problems.join('; '));
     epCount = sets.length;
     epBytes = bytesOf(cache, group, TYPE_URLS.endpoint, sets.map((s) => s.clusterName));
@@ -128,6 +137,7 @@ function benchFlavor(p: ProxyDescriptor): Row {
     irToXdsMs: round(median(full.map((f) => f.ms.xds))),
     firstPublishMs: round(firstPublishMs),
     endpointChangeMs: round(median(epTimes)),
+    endpointChangeCachePublishMs: round(median(epPublishTimes)),
     endpointChangeBytes: epBytes,
     endpointChangeResources: epCount,
     virtualServiceChangeMs: round(median(vsTimes)),
@@ -140,6 +150,7 @@ const rows = [benchFlavor(sidecar), benchFlavor(grpc)];
 gc();
 const heapMB = round(process.memoryUsage().heapUsed / 1048576);
 const result = {
+  machine: { cpus: cpus().length, loadAverage1m: round(loadavg()[0] ?? 0), node: process.version, semiSpaceMB: semiSpace() },
   workload: { services: SERVICES, portsPerService: 3, virtualServices: SERVICES, destinationRules: SERVICES, endpointsPerService: ENDPOINTS, rounds: ROUNDS },
   targets: { fullTranslationMs: 300, endpointChangeMs: 20, heapMB: 300 },
   rows,
@@ -155,11 +166,12 @@ else {
       'full translation ms': r.fullTranslationMs,
       'registry / IR / xDS ms': `${r.registryMs} / ${r.modelToIrMs} / ${r.irToXdsMs}`,
       'first publish (encode) ms': r.firstPublishMs,
-      'endpoint change ms': r.endpointChangeMs,
+      'endpoint change ms (cache publish)': `${r.endpointChangeMs} (${r.endpointChangeCachePublishMs})`,
       'endpoint change bytes': `${r.endpointChangeBytes} (${r.endpointChangeResources} EDS)`,
       'VS change ms': r.virtualServiceChangeMs,
       'VS change bytes': `${r.virtualServiceChangeBytes} (${r.virtualServiceChangeResources} res.)`,
     })),
   );
+  console.log(`machine: ${result.machine.cpus} cpus, load average ${result.machine.loadAverage1m}, node ${result.machine.node}, semi-space ${result.machine.semiSpaceMB} MB`);
   console.log(`heap used: ${heapMB} MB (target ≤ 300); resources: ${rows.map((r) => `${r.flavor} ${JSON.stringify(r.resources)}`).join('; ')}`);
 }
