@@ -62,7 +62,8 @@ export function parseDocuments(texts: readonly SourceText[]): { docs: Doc[]; rea
       continue;
     }
     const lineCounter = new LineCounter();
-    for (const doc of parseAllDocuments(text, { lineCounter })) {
+    // YAML 1.1, as kubectl reads manifests: `on`, `yes` and `off` are booleans there.
+    for (const doc of parseAllDocuments(text, { lineCounter, version: '1.1' })) {
       const line = lineCounter.linePos(doc.range[0]).line;
       const error = doc.errors[0];
       if (error !== undefined) {
