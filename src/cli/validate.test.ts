@@ -142,6 +142,7 @@ describe('weft validate input edge cases', () => {
     ['a JSON array of objects', '[{"apiVersion": "networking.istio.io/v1", "kind": "Gateway", "metadata": {"name": "g"}, "spec": {"servers": []}}]', 1],
     ['a List', 'apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: a}}\n', 0],
     ['an empty file', '', 0],
+    ['a date-like label value (a string for kubectl too)', 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: d}\nspec:\n  host: r\n  subsets: [{name: v1, labels: {released: 2024-01-01}}]\n', 0],
     ['a YAML 1.1 boolean where a string belongs (as kubectl reads it)', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v}\nspec:\n  hosts: [r]\n  http:\n  - match: [{headers: {x: {exact: on}}}]\n    route: [{destination: {host: r}}]\n', 1],
     ['an unserved version of an Istio kind', 'apiVersion: networking.istio.io/v2\nkind: Gateway\nmetadata: {name: g}\n', 1],
     ['an Istio kind of another group', 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: a}\n', 0],

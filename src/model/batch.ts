@@ -3,7 +3,7 @@
  * texts, validate every object, run the cross-resource checks across the whole batch, and report
  * one entry per object. Pure: the caller reads the files.
  */
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments, type Tags } from 'yaml';
 import { analyze } from './analyze.ts';
 import { ISTIO_NETWORKING_GROUP, ISTIO_NETWORKING_VERSIONS, isIstioKind, isIstioNetworkingApiVersion } from './kinds.ts';
 import type { IstioResource, KnownService } from './types.ts';
@@ -51,6 +51,16 @@ type Json = Readonly<Record<string, unknown>>;
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
+/**
+ * YAML as kubectl reads manifests (go-yaml v2, YAML 1.1): `on`, `yes`, `off` are booleans and `0755`
+ * is octal, but timestamps and base-60 numbers stay strings.
+ */
+const KUBECTL_YAML = {
+  version: '1.1',
+  customTags: (tags: Tags): Tags =>
+    tags.filter((t) => (typeof t === 'string' ? !['timestamp', 'intTime', 'floatTime'].includes(t) : t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')),
+} as const;
+
 /** Splits texts into documents; `kind: List` documents are expanded into their items. */
 export function parseDocuments(texts: readonly SourceText[]): { docs: Doc[]; readErrors: string[] } {
   const docs: Doc[] = [];
@@ -62,8 +72,7 @@ export function parseDocuments(texts: readonly SourceText[]): { docs: Doc[]; rea
       continue;
     }
     const lineCounter = new LineCounter();
-    // YAML 1.1, as kubectl reads manifests: `on`, `yes` and `off` are booleans there.
-    for (const doc of parseAllDocuments(text, { lineCounter, version: '1.1' })) {
+    for (const doc of parseAllDocuments(text, { lineCounter, ...KUBECTL_YAML })) {
       const line = lineCounter.linePos(doc.range[0]).line;
       const error = doc.errors[0];
       if (error !== undefined) {
