@@ -99,6 +99,8 @@ export interface VirtualHostIR {
   readonly name: string;
   readonly domains: readonly string[];
   readonly routes: readonly RouteIR[];
+  /** Gateway `tls.httpsRedirect`: plain-HTTP requests get a 301 to https. */
+  readonly requireTls?: true;
 }
 
 export type StringMatchIR =

@@ -111,7 +111,9 @@ export function routeOf(r: RouteIR, flavor: ProxyFlavor): Obj {
 }
 
 function virtualHostOf(vh: VirtualHostIR, flavor: ProxyFlavor): Obj {
-  return { name: vh.name, domains: [...vh.domains], routes: vh.routes.map((r) => routeOf(r, flavor)) };
+  const out: Obj = { name: vh.name, domains: [...vh.domains], routes: vh.routes.map((r) => routeOf(r, flavor)) };
+  if (vh.requireTls === true) out.require_tls = 'ALL';
+  return out;
 }
 
 export function routeConfigurationOf(table: RouteTableIR, flavor: ProxyFlavor): Obj {

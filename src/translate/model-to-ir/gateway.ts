@@ -72,7 +72,8 @@ function httpHosts(ctx: MeshContext, bound: BoundServer, env: RouteEnvironment):
   for (const vs of boundVirtualServices(ctx, bound)) {
     const routes = translateHttpRoutes(vs, { ...env, gateway: bound.ref });
     for (const host of admittedHosts(bound, vs, ctx.vsHosts.get(vs) ?? [])) {
-      hosts.push({ name: `${host}:${bound.server.port?.number ?? 0}`, domains: [host], routes });
+      const redirect = bound.server.tls?.httpsRedirect === true ? { requireTls: true as const } : {};
+      hosts.push({ name: `${host}:${bound.server.port?.number ?? 0}`, domains: [host], routes, ...redirect });
     }
   }
   return hosts;

@@ -1,6 +1,6 @@
 /**
- * Proxyless gRPC (Istio's grpc generator, istio.md §4.5, xds.md §3.6): one API listener
- * `host:port` per service port, route table `outbound|port||host` holding that service's
+ * Proxyless gRPC (Istio's grpc generator, istio.md §4.5, xds.md §3.6): API listeners
+ * `host:port` (and `name:port` in the client's namespace) per service port, route table `outbound|port||host` holding that service's
  * virtual host (domains with and without `:port`), EDS clusters. grpc-js-xds NACKs redirect and
  * direct_response, so those rules are left out and reported; retries get the 25ms base back-off
  * it requires.
@@ -25,6 +25,17 @@ function grpcRoute(route: RouteIR, problems: Problem[]): RouteIR | undefined {
   return { ...route, action: { ...action, retry: { ...action.retry, backoffBaseMs: GRPC_RETRY_BACKOFF_MS } } };
 }
 
+/**
+ * `host:port` for the FQDN, plus the short name for services in the client's own namespace
+ * (Istio expands `xds:///reviews:9080` with the node's DNS domain; the answer must carry the
+ * name the client asked for).
+ */
+export function listenerNames(service: RegistryService, port: number, namespace: string): string[] {
+  const names = [`${service.hostname}:${port}`];
+  if (service.origin === 'kubernetes' && service.namespace === namespace) names.push(`${service.name}:${port}`);
+  return names;
+}
+
 export function grpcOutbound(ctx: MeshContext, proxy: ProxyDescriptor, services: readonly RegistryService[], problems: Problem[]): { listeners: ListenerIR[]; routeTables: RouteTableIR[] } {
   const listeners: ListenerIR[] = [];
   const routeTables: RouteTableIR[] = [];
@@ -36,13 +47,15 @@ export function grpcOutbound(ctx: MeshContext, proxy: ProxyDescriptor, services:
       const vh = serviceVirtualHost({ ctx, proxy, service, port, flavor: 'grpc', problems, referenced });
       const routes = vh.routes.flatMap((r) => grpcRoute(r, problems) ?? []);
       routeTables.push({ name: table, ignorePortInHostMatching: false, virtualHosts: [{ ...vh, routes }] });
-      listeners.push({
-        type: 'api',
-        name: `${service.hostname}:${port.port}`,
-        address: service.addresses[0] ?? '0.0.0.0',
-        port: port.port,
-        http: { type: 'http', statPrefix: table, rds: table, faultFilter: true, corsFilter: false },
-      });
+      for (const name of listenerNames(service, port.port, proxy.namespace)) {
+        listeners.push({
+          type: 'api',
+          name,
+          address: service.addresses[0] ?? '0.0.0.0',
+          port: port.port,
+          http: { type: 'http', statPrefix: table, rds: table, faultFilter: true, corsFilter: false },
+        });
+      }
     }
   }
   return { listeners, routeTables };

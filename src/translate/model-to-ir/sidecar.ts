@@ -51,6 +51,23 @@ function tcpHandler(ctx: MeshContext, proxy: ProxyDescriptor, service: RegistryS
   return { type: 'tcp', statPrefix, clusters: dests.map((d) => ({ cluster: destinationCluster(d.destination, vs, env), weight: dests.length === 1 ? 100 : (d.weight ?? 0) })) };
 }
 
+/** VS tls rules for a TLS/HTTPS service port: one chain per applicable rule, matched by SNI. */
+function tlsChains(ctx: MeshContext, proxy: ProxyDescriptor, service: RegistryService, port: ServicePort, env: RouteEnvironment): FilterChainIR[] {
+  const vs = virtualServiceFor(ctx, service.hostname, proxy.namespace, 'mesh');
+  if (vs === undefined) return [];
+  const chains: FilterChainIR[] = [];
+  const statPrefix = outboundClusterName(port.port, '', service.hostname);
+  for (const rule of vs.spec.tls ?? []) {
+    const matches = (rule.match ?? []).filter((m) => matchApplies(m, env, vs.metadata.namespace, gatewayRef));
+    const serverNames = [...new Set(matches.flatMap((m) => m.sniHosts ?? []))].sort();
+    if (serverNames.length === 0) continue;
+    const dests = (rule.route ?? []).filter((d, _i, all) => all.length === 1 || (d.weight ?? 0) > 0);
+    const clusters = dests.map((d) => ({ cluster: destinationCluster(d.destination, vs, env), weight: dests.length === 1 ? 100 : (d.weight ?? 0) }));
+    chains.push({ name: `${statPrefix}|${serverNames.join(',')}`, match: { serverNames, transportProtocol: 'tls' }, handler: { type: 'tcp', statPrefix, clusters } });
+  }
+  return chains;
+}
+
 export interface SidecarOutbound {
   readonly listeners: ListenerIR[];
   readonly routeTables: RouteTableIR[];
@@ -75,7 +92,9 @@ export function sidecarOutbound(ctx: MeshContext, proxy: ProxyDescriptor, servic
         problems.push({ object: `Service ${service.hostname}`, message: `outbound listener ${name} conflicts with another service; port ${port.port} skipped` });
         continue;
       }
-      tcpListeners.set(name, socket(name, bind, port.port, [{ name, handler: tcpHandler(ctx, proxy, service, port, env) }]));
+      const sni = port.protocol === 'TLS' || port.protocol === 'HTTPS' ? tlsChains(ctx, proxy, service, port, env) : [];
+      const plain: FilterChainIR = { name, handler: tcpHandler(ctx, proxy, service, port, env) };
+      tcpListeners.set(name, sni.length === 0 ? socket(name, bind, port.port, [plain]) : socket(name, bind, port.port, sni, { listenerFilters: ['tls_inspector'], defaultChain: plain }));
     }
   }
   const routeTables: RouteTableIR[] = [];
