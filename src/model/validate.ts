@@ -113,7 +113,10 @@ export function isIstioObject(value: unknown): value is Json & { readonly kind: 
   return isRecord(value) && isIstioNetworkingApiVersion(value.apiVersion) && isIstioKind(value.kind);
 }
 
-/** Validates one object as `kubectl apply` plus Istio's webhook would. */
+/**
+ * Validates one object as `kubectl apply` plus Istio's webhook would. The returned spec shares
+ * structure with the input when nothing had to be dropped: treat both as immutable.
+ */
 export function validateIstioObject(input: unknown, options: ValidateOptions = {}): Validated<IstioResource> {
   const report = createReport();
   if (!isIstioObject(input)) {
