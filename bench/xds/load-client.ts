@@ -12,7 +12,7 @@ import { serviceName } from './workload.ts';
 
 export type ClientMessage =
   | { type: 'open'; address: string; kind: 'sotw' | 'delta'; shape: 'mesh' | 'grpc'; streams: number; services: number }
-  | { type: 'arm'; typeUrl: string; streams: number[] | 'all' }
+  | { type: 'arm'; seq: number; typeUrl: string; streams: number[] | 'all' }
   | { type: 'churn'; address: string; count: number }
   | { type: 'close' };
 
@@ -132,7 +132,7 @@ function openStream(client: grpc.Client, kind: 'sotw' | 'delta', shape: 'mesh' |
 
 let clients: grpc.Client[] = [];
 let streams: StreamState[] = [];
-let armed: { index: number; baseline: number[]; targets: Set<number>; times: Map<number, number>; bytes: number } | undefined;
+let armed: { seq: number; index: number; baseline: number[]; targets: Set<number>; times: Map<number, number>; bytes: number } | undefined;
 let syncWait: { start: number; remaining: number } | undefined;
 
 function onResponse(stream: StreamState, r: Scanned): void {
@@ -151,7 +151,7 @@ function onResponse(stream: StreamState, r: Scanned): void {
     if (t === armed.index && armed.targets.has(id) && !armed.times.has(id) && (stream.counts[t] ?? 0) > (armed.baseline[id] ?? 0)) {
       armed.times.set(id, now());
       if (armed.times.size === armed.targets.size) {
-        process.send?.({ type: 'converged', times: [...armed.times.values()], bytes: armed.bytes });
+        process.send?.({ type: 'converged', seq: armed.seq, times: [...armed.times.values()], bytes: armed.bytes });
         armed = undefined;
       }
     }
@@ -204,7 +204,7 @@ process.on('message', (message: ClientMessage) => {
     case 'arm': {
       const targets = new Set(message.streams === 'all' ? streams.map((_, i) => i) : message.streams);
       const index = ADS_ORDER.indexOf(message.typeUrl as (typeof ADS_ORDER)[number]);
-      armed = { index, baseline: streams.map((s) => s.counts[index] ?? 0), targets, times: new Map(), bytes: 0 };
+      armed = { seq: message.seq, index, baseline: streams.map((s) => s.counts[index] ?? 0), targets, times: new Map(), bytes: 0 };
       process.send?.({ type: 'armed' });
       return;
     }

@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import { createAdsServer } from '../../src/xds/ads-server.ts';
 import { createSnapshotCache } from '../../src/xds/snapshot-cache.ts';
 import { TYPE_URLS } from '../../src/xds/type-urls.ts';
-import { grpcResources, meshResources, type WorkloadState } from './workload.ts';
+import { grpcResources, grpcRoute, loadAssignmentFor, meshResources, meshRoute, type WorkloadState } from './workload.ts';
 
 const log = pino({ level: 'warn' }, pino.destination(2));
 const cache = createSnapshotCache({ log });
@@ -52,15 +52,16 @@ function handle(command: Command): void {
     }
     case 'endpoint': {
       state.portShift.set(command.service, command.shift);
-      const cla = build()[TYPE_URLS.endpoint]?.[command.service];
-      const outcome = cache.updateResources(workload, TYPE_URLS.endpoint, { upsert: cla === undefined ? [] : [cla] });
+      const outcome = cache.updateResources(workload, TYPE_URLS.endpoint, { upsert: [loadAssignmentFor(command.service, command.shift)] });
       reply({ ok: outcome.ok });
       return;
     }
     case 'route': {
       state.timeouts.set(command.service, command.timeout);
-      const routes = build()[TYPE_URLS.route] ?? [];
-      const outcome = workload === 'mesh' ? cache.setResources(workload, { [TYPE_URLS.route]: routes }) : cache.updateResources(workload, TYPE_URLS.route, { upsert: routes.slice(command.service, command.service + 1) });
+      const outcome =
+        workload === 'mesh'
+          ? cache.setResources(workload, { [TYPE_URLS.route]: [meshRoute(state)] })
+          : cache.updateResources(workload, TYPE_URLS.route, { upsert: [grpcRoute(command.service, command.timeout)] });
       reply({ ok: outcome.ok });
       return;
     }

@@ -24,6 +24,7 @@ interface Options {
   readonly grpcClients: number;
   readonly changes: number;
   readonly churn: number;
+  readonly phaseTimeoutMs: number;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -40,6 +41,7 @@ function parseArgs(argv: readonly string[]): Options {
     grpcClients: value('--grpc-clients', 100),
     changes: value('--changes', 5),
     churn: value('--churn', 10_000),
+    phaseTimeoutMs: value('--phase-timeout-s', 120) * 1000,
   };
 }
 
@@ -61,6 +63,8 @@ export interface Figures {
 interface Client {
   send(message: ClientMessage): void;
   next(type: string): Promise<Record<string, unknown>>;
+  /** Like next, but resolves undefined after `ms` (a phase that never completes is reported, not waited on forever). */
+  within(type: string, ms: number): Promise<Record<string, unknown> | undefined>;
   stop(): Promise<void>;
 }
 
@@ -80,6 +84,18 @@ function startClient(): Promise<Client> {
       if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0] ?? {});
       return new Promise((resolve) => waiters.push({ type, resolve }));
     },
+    within: (type, ms) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          const i = waiters.findIndex((w) => w.type === type);
+          if (i >= 0) waiters.splice(i, 1);
+          resolve(undefined);
+        }, ms);
+        void client.next(type).then((m) => {
+          clearTimeout(timer);
+          resolve(m);
+        });
+      }),
     stop: () =>
       new Promise<void>((done) => {
         child.once('exit', () => {
@@ -91,6 +107,8 @@ function startClient(): Promise<Client> {
   return client.next('ready').then(() => client);
 }
 
+let armSeq = 0;
+
 function percentile(samples: readonly number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -100,11 +118,14 @@ async function measureChanges(subject: Subject, client: Client, kind: 'endpoint'
   const samples: number[] = [];
   let bytes = 0;
   for (let k = 0; k < opts.changes; k++) {
-    client.send({ type: 'arm', typeUrl: kind === 'endpoint' ? TYPE_URLS.endpoint : TYPE_URLS.route, streams: targets(k) });
+    const seq = ++armSeq;
+    client.send({ type: 'arm', seq, typeUrl: kind === 'endpoint' ? TYPE_URLS.endpoint : TYPE_URLS.route, streams: targets(k) });
     await client.next('armed');
     const t0 = now();
     await subject.command(kind === 'endpoint' ? { cmd: 'endpoint', service: service(k), shift: k + 1 } : { cmd: 'route', service: service(k), timeout: 16 + k });
-    const done = await client.next('converged');
+    let done = await client.within('converged', opts.phaseTimeoutMs);
+    while (done !== undefined && done.seq !== seq) done = await client.within('converged', opts.phaseTimeoutMs);
+    if (done === undefined) return { p50: NaN, p99: NaN, bytes: NaN };
     for (const t of done.times as number[]) samples.push(t - t0);
     bytes += Number(done.bytes);
   }
@@ -120,8 +141,8 @@ async function runWorkload(subject: Subject, opts: Options, kind: 'sotw' | 'delt
     const cpu0 = subject.cpuSeconds();
     const t0 = now();
     client.send({ type: 'open', address: `127.0.0.1:${subject.port}`, kind, shape, streams, services: opts.services });
-    const synced = await client.next('synced');
-    const initialSyncMs = Number(synced.at) - t0;
+    const synced = await client.within('synced', opts.phaseTimeoutMs);
+    const initialSyncMs = synced === undefined ? NaN : Number(synced.at) - t0;
     const after = await subject.memory();
     const all = (): 'all' => 'all';
     const spread = (k: number): number => (k * 7919) % (shape === 'mesh' ? opts.services : opts.grpcClients);

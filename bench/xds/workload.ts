@@ -56,13 +56,25 @@ export interface WorkloadState {
   readonly timeouts: Map<number, number>;
 }
 
+export function loadAssignmentFor(i: number, portShift: number): ResourceInput {
+  return loadAssignment(serviceName(i), endpoints(i, portShift));
+}
+
+export function meshRoute(state: WorkloadState): ResourceInput {
+  return { name: '80', virtual_hosts: Array.from({ length: state.services }, (_, i) => virtualHost(i, state.timeouts.get(i) ?? 15)) };
+}
+
+export function grpcRoute(i: number, timeoutSeconds: number): ResourceInput {
+  return { name: serviceName(i), virtual_hosts: [{ ...virtualHost(i, timeoutSeconds), domains: ['*'] }] };
+}
+
 export function meshResources(state: WorkloadState): ResourceSet {
   const ids = Array.from({ length: state.services }, (_, i) => i);
   return {
     [TYPE_URLS.cluster]: ids.map((i) => cluster(serviceName(i))),
     [TYPE_URLS.endpoint]: ids.map((i) => loadAssignment(serviceName(i), endpoints(i, state.portShift.get(i) ?? 0))),
     [TYPE_URLS.listener]: [meshListener()],
-    [TYPE_URLS.route]: [{ name: '80', virtual_hosts: ids.map((i) => virtualHost(i, state.timeouts.get(i) ?? 15)) }],
+    [TYPE_URLS.route]: [meshRoute(state)],
   };
 }
 
@@ -72,6 +84,6 @@ export function grpcResources(state: WorkloadState): ResourceSet {
     [TYPE_URLS.cluster]: ids.map((i) => cluster(serviceName(i))),
     [TYPE_URLS.endpoint]: ids.map((i) => loadAssignment(serviceName(i), endpoints(i, state.portShift.get(i) ?? 0))),
     [TYPE_URLS.listener]: ids.map((i) => ({ name: serviceName(i), api_listener: { api_listener: hcm(serviceName(i)) } })),
-    [TYPE_URLS.route]: ids.map((i) => ({ name: serviceName(i), virtual_hosts: [{ ...virtualHost(i, state.timeouts.get(i) ?? 15), domains: ['*'] }] })),
+    [TYPE_URLS.route]: ids.map((i) => grpcRoute(i, state.timeouts.get(i) ?? 15)),
   };
 }

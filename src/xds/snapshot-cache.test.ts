@@ -101,6 +101,14 @@ describe('snapshot cache', () => {
     expect(cache.get('g', CDS, 'good')).toBeDefined();
   });
 
+  it('still checks consistency when an update adds or removes names', () => {
+    const cache = createSnapshotCache({ log });
+    cache.setResources('g', service('a', [ep(1)]));
+    expect(cache.updateResources('g', EDS, { upsert: [loadAssignment('orphan', [])] }).ok).toBe(false);
+    expect(cache.updateResources('g', EDS, { remove: ['a'] }).ok).toBe(false);
+    expect(cache.updateResources('g', EDS, { upsert: [loadAssignment('a', [ep(2)])] }).ok).toBe(true);
+  });
+
   it('resolves convergence once every woken watcher releases its hold', async () => {
     const cache = createSnapshotCache({ log });
     const seen: number[] = [];

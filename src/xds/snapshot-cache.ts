@@ -17,7 +17,7 @@ import type { Logger } from '../log.ts';
 import { checkConsistency } from './consistency.ts';
 import { createPublish, type Publish } from './publish.ts';
 import { encodeResource, type ResourceInput, type XdsResource } from './resource.ts';
-import { ADS_ORDER, SHORT_NAMES, type XdsTypeUrl } from './type-urls.ts';
+import { ADS_ORDER, SHORT_NAMES, TYPE_URLS, type XdsTypeUrl } from './type-urls.ts';
 
 export type ResourceSet = Partial<Readonly<Record<XdsTypeUrl, readonly ResourceInput[]>>>;
 
@@ -140,11 +140,11 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
   }
 
   /** Validates the candidate state, swaps it in, and wakes the watchers of what changed. */
-  function publish(group: string, candidate: TypeMap<Map<string, XdsResource>>, problems: string[]): PublishOutcome {
+  function publish(group: string, candidate: TypeMap<Map<string, XdsResource>>, problems: string[], referencesUnchanged = false): PublishOutcome {
     const state = groupState(group);
     const next = new Map(state.resources);
     for (const [typeUrl, resources] of candidate) next.set(typeUrl, resources);
-    problems.push(...checkConsistency(next));
+    if (!referencesUnchanged) problems.push(...checkConsistency(next));
     if (problems.length > 0) {
       log.warn({ group, problems: problems.slice(0, 20), count: problems.length }, 'refused inconsistent resources');
       return { ok: false, problems };
@@ -223,8 +223,11 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
       for (const name of change.remove ?? []) into.delete(name);
       const upserts = new Map<string, XdsResource>();
       encodeAll(typeUrl, change.upsert ?? [], upserts, problems);
+      // Updating existing EDS/RDS names cannot break consistency: skip the O(group) check.
+      const current = typeMap(groupState(group).resources, typeUrl);
+      const referencesUnchanged = (typeUrl === TYPE_URLS.endpoint || typeUrl === TYPE_URLS.route) && (change.remove ?? []).length === 0 && [...upserts.keys()].every((name) => current.has(name));
       for (const [name, resource] of upserts) into.set(name, resource);
-      return publish(group, new Map([[typeUrl, into]]), problems);
+      return publish(group, new Map([[typeUrl, into]]), problems, referencesUnchanged);
     },
     removeGroup(group) {
       const empty: TypeMap<Map<string, XdsResource>> = new Map(ADS_ORDER.map((t) => [t, new Map<string, XdsResource>()]));
