@@ -35,6 +35,29 @@ function runCel(schema: Schema, value: unknown, path: string, report: Report, op
   }
 }
 
+/**
+ * True when a scalar needs no report and no cleaning: the common case, decided without building the
+ * field path (paths are only built when something is wrong).
+ */
+function isCleanScalar(schema: Schema, value: unknown, options: CheckOptions): boolean {
+  if (options.cel && schema.cel !== undefined) return false;
+  switch (schema.type) {
+    case 'string':
+      return typeof value === 'string' && (schema.enum === undefined || schema.enum.includes(value)) && (schema.maxLength === undefined || value.length <= schema.maxLength);
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value) && value >= schema.minimum && value <= schema.maximum;
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) && (schema.minimum === undefined || value >= schema.minimum) && (schema.maximum === undefined || value <= schema.maximum);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'any':
+    case 'array':
+    case 'map':
+    case 'object':
+      return false;
+  }
+}
+
 /** Checks `value` against `schema`; returns the cleaned value, or undefined when it must be dropped. */
 export function checkValue(schema: Schema, value: unknown, path: string, report: Report, options: CheckOptions): unknown {
   if (value === null || value === undefined) return undefined;
@@ -67,7 +90,7 @@ function checkType(schema: Schema, value: unknown, path: string, report: Report,
       return checkArray(schema, value, path, report, options);
     case 'map':
       if (!isRecord(value)) return wrongType(report, path, 'object', value);
-      return mapEntries(value, (k, v) => checkValue(schema.values, v, field(path, k), report, options));
+      return mapEntries(value, (k, v) => (isCleanScalar(schema.values, v, options) ? v : checkValue(schema.values, v, field(path, k), report, options)));
     case 'object':
       return checkObject(schema, value, path, report, options);
   }
@@ -87,7 +110,7 @@ function checkArray(schema: ArraySchema, value: unknown, path: string, report: R
   let changed = false;
   for (let i = 0; i < value.length; i++) {
     const item: unknown = value[i];
-    const cleaned = checkValue(schema.items, item, at(path, i), report, options);
+    const cleaned = isCleanScalar(schema.items, item, options) ? item : checkValue(schema.items, item, at(path, i), report, options);
     if (cleaned !== item) changed = true;
     if (cleaned !== undefined) out.push(cleaned);
   }
@@ -129,7 +152,7 @@ function checkObject(schema: ObjectSchema, value: unknown, path: string, report:
       report.error(field(path, k), `unknown field ${JSON.stringify(k)}`);
       return undefined;
     }
-    return checkValue(sub, v, field(path, k), report, options);
+    return isCleanScalar(sub, v, options) ? v : checkValue(sub, v, field(path, k), report, options);
   });
   for (const name of schema.required ?? []) {
     if (out[name] === undefined) report.error(field(path, name), 'Required value');
