@@ -1,6 +1,7 @@
 import type { Command } from '../config/config.ts';
 import type { Logger } from '../log.ts';
 import { createHelpCommand } from './help.ts';
+import { createOperatorCommand } from './operator.ts';
 import { createUpCommand } from './up.ts';
 import { createValidateCommand } from './validate.ts';
 import { createVersionCommand } from './version.ts';
@@ -12,6 +13,7 @@ export function allCommands(): readonly Command<Logger>[] {
     createHelpCommand(() => commands),
     createVersionCommand(),
     createUpCommand(),
+    createOperatorCommand(),
     createValidateCommand(),
   );
   return commands;

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { defineCommand, type Command } from '../config/config.ts';
 import { createIstioConfigController } from '../controllers/istio/controller.ts';
 import { createRealClock } from '../kube/clock.ts';
+import { runOperator } from '../operator/run.ts';
+import { readVersion } from '../version.ts';
 import { applyObjects, waitForCrdsEstablished } from '../kube/apply.ts';
 import { readManifestDir } from '../kube/manifests.ts';
 import type { Logger } from '../log.ts';
@@ -63,11 +65,27 @@ async function serve(cluster: LocalCluster, log: Logger, stdout: NodeJS.Writable
   log.info({ crds: crds.objects.length }, 'applied CRDs');
   await waitForCrdsEstablished(kc, crds.objects.map((o) => o.metadata.name));
   // One process, so it is the only writer: no Lease needed for `weft up`.
-  const istioConfig = createIstioConfigController({ kc, log, clock: createRealClock(), isLeader: () => true });
+  const clock = createRealClock();
+  const istioConfig = createIstioConfigController({ kc, log, clock, isLeader: () => true });
   await istioConfig.start();
+  const operator = runOperator({
+    kc,
+    log,
+    clock,
+    render: { pilotImage: `weft:${readVersion()}`, version: readVersion() },
+    leaderElect: false,
+    leaseNamespace: 'weft-system',
+    identity: 'weft-up',
+    monitoringHost: '127.0.0.1',
+    monitoringPort: 0,
+    signal,
+  });
   try {
+    const sample = await readManifestDir(resolve(REPO_ROOT, 'config/samples'));
+    if (sample.ok) await applyObjects(kc, sample.objects, 'weft-up-sample');
     return await printAndWait(cluster, stdout, signal);
   } finally {
+    await operator;
     await istioConfig.stop();
   }
 }
@@ -81,6 +99,7 @@ async function printAndWait(cluster: LocalCluster, stdout: NodeJS.WritableStream
       `  export KUBECONFIG=${cluster.kubeconfigPath}`,
       `  export PATH=${cluster.binDir}:$PATH   # kubectl v1.33 built with the cluster`,
       '  kubectl get nodes',
+      '  kubectl get meshcontrolplanes       # the sample in config/samples/, READY once its pods run',
       '  kubectl apply -f ../shared/scenarios/bookinfo-gateway.yaml && kubectl get virtualservices',
       '',
       'Press Ctrl-C to stop and clean up.',

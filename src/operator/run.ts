@@ -1,0 +1,77 @@
+/**
+ * The operator process (ADR 36): the MeshControlPlane controller runs only while this process
+ * holds the Lease; /healthz, /readyz and /metrics are served throughout. Resolves when `signal`
+ * aborts, after releasing the Lease and stopping the informers.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Clock } from '../kube/clock.ts';
+import { createKubeLeaseClient, createLeaderElector } from '../kube/leader-election.ts';
+import { createControllerMetrics } from '../kube/metrics.ts';
+import type { Logger } from '../log.ts';
+import { startHealthServer } from '../runtime/health-server.ts';
+import { createMeshControlPlaneController } from './controller.ts';
+import type { RenderOptions } from './defaults.ts';
+
+export interface OperatorOptions {
+  readonly kc: KubeConfig;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly render: RenderOptions;
+  /** Elect a leader through a Lease; off for a single in-process operator (weft up). */
+  readonly leaderElect: boolean;
+  readonly leaseNamespace: string;
+  readonly identity: string;
+  readonly monitoringHost: string;
+  readonly monitoringPort: number;
+  readonly signal: AbortSignal;
+  /** Called once the controller's caches synced and it reconciles (tests, weft up). */
+  readonly onReconciling?: () => void;
+}
+
+export async function runOperator(options: OperatorOptions): Promise<void> {
+  const { kc, clock } = options;
+  const log = options.log.child({ component: 'operator' });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = createControllerMetrics(registry, 'meshcontrolplane');
+  const controller = createMeshControlPlaneController({ kc, log, clock, render: options.render, queueMetrics: metrics.queue, informerMetrics: metrics.informer });
+  let leading = false;
+  const lead = async (): Promise<void> => {
+    leading = true;
+    metrics.setLeader(true);
+    await controller.start();
+    options.onReconciling?.();
+  };
+  const health = await startHealthServer({
+    host: options.monitoringHost,
+    port: options.monitoringPort,
+    registry,
+    // A standby is ready: it serves nothing but must not be restarted.
+    ready: { controller: () => !leading || controller.synced() },
+  });
+  log.info({ port: health.port, leaderElect: options.leaderElect }, 'operator started');
+  const elector = options.leaderElect
+    ? createLeaderElector({
+        client: createKubeLeaseClient(kc, options.leaseNamespace, 'weft-operator'),
+        identity: options.identity,
+        clock,
+        log,
+        onStartedLeading: () => void lead().catch((err: unknown) => { log.error({ err }, 'controller failed to start'); }),
+        onStoppedLeading: () => {
+          leading = false;
+          metrics.setLeader(false);
+        },
+      })
+    : undefined;
+  if (elector === undefined) await lead();
+  else elector.start();
+  await new Promise<void>((resolve) => {
+    if (options.signal.aborted) resolve();
+    else options.signal.addEventListener('abort', () => { resolve(); }, { once: true });
+  });
+  log.info('operator stopping');
+  await elector?.stop();
+  await controller.stop();
+  await health.close();
+}
