@@ -164,7 +164,7 @@ function analyzeMeshHostConflicts(index: Index, all: readonly VirtualService[], 
     if (gateways.length > 0 && !gateways.includes('mesh')) continue;
     for (const h of new Set((vs.spec.hosts ?? []).map((x) => toFqdn(x, vs.metadata.namespace, index.suffix)))) byHost.set(h, [...(byHost.get(h) ?? []), vs]);
   }
-  for (const [host, list] of [...byHost].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [host, list] of [...byHost].sort(([a], [b]) => compare(a, b))) {
     if (list.length < 2) continue;
     const names = list.map((v) => `${v.metadata.namespace}/${v.metadata.name}`).sort().join(',');
     for (const vs of list) {
@@ -232,6 +232,9 @@ function analyzeDuplicateCertificates(gateways: readonly Gateway[], emitFor: (r:
   }
 }
 
+/** Code-unit order: deterministic and independent of the locale (and much cheaper than localeCompare). */
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 const LEVEL_ORDER: Readonly<Record<FindingLevel, number>> = { Error: 0, Warning: 1, Info: 2 };
 
 /** Runs every cross-resource check; findings are sorted by object, then path and code. */
@@ -250,6 +253,6 @@ export function analyze(input: AnalysisInput): readonly Finding[] {
   analyzeDuplicateCertificates([...index.gateways.values()], emitFor);
   return findings.sort(
     (a, b) =>
-      a.kind.localeCompare(b.kind) || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.path.localeCompare(b.path) || a.code.localeCompare(b.code) || LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level],
+      compare(a.kind, b.kind) || compare(a.namespace, b.namespace) || compare(a.name, b.name) || compare(a.path, b.path) || compare(a.code, b.code) || LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level],
   );
 }

@@ -173,7 +173,10 @@ export function validateBatch(texts: readonly SourceText[], options: ValidateOpt
   const resourceByKey = new Map(resources.map((r) => [key(r.kind, r.metadata.namespace, r.metadata.name), r]));
   for (const f of findings) {
     const r = resourceByKey.get(key(f.kind, f.namespace, f.name));
-    if (r !== undefined) byObject.set(r, [...(byObject.get(r) ?? []), { path: f.path, message: f.message, code: f.code }]);
+    if (r === undefined) continue;
+    const list = byObject.get(r) ?? [];
+    list.push({ path: f.path, message: f.message, code: f.code });
+    byObject.set(r, list);
   }
   const objects = entries.map((e) => {
     const extra = e.resource === undefined ? undefined : byObject.get(e.resource);
