@@ -1,5 +1,6 @@
 import type { Command } from '../config/config.ts';
 import type { Logger } from '../log.ts';
+import { createDiscoveryCommand } from './discovery.ts';
 import { createHelpCommand } from './help.ts';
 import { createOperatorCommand } from './operator.ts';
 import { createUpCommand } from './up.ts';
@@ -14,6 +15,7 @@ export function allCommands(): readonly Command<Logger>[] {
     createVersionCommand(),
     createUpCommand(),
     createOperatorCommand(),
+    createDiscoveryCommand(),
     createValidateCommand(),
   );
   return commands;

@@ -2,7 +2,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCommand, type Command } from '../config/config.ts';
-import { createIstioConfigController } from '../controllers/istio/controller.ts';
+import { runDiscovery } from '../discovery/run.ts';
 import { createRealClock } from '../kube/clock.ts';
 import { runOperator } from '../operator/run.ts';
 import { readVersion } from '../version.ts';
@@ -66,8 +66,22 @@ async function serve(cluster: LocalCluster, log: Logger, stdout: NodeJS.Writable
   await waitForCrdsEstablished(kc, crds.objects.map((o) => o.metadata.name));
   // One process, so it is the only writer: no Lease needed for `weft up`.
   const clock = createRealClock();
-  const istioConfig = createIstioConfigController({ kc, log, clock, isLeader: () => true });
-  await istioConfig.start();
+  let serving: (ports: { readonly xds: number; readonly monitoring: number }) => void = () => undefined;
+  const ports = new Promise<{ readonly xds: number; readonly monitoring: number }>((resolve) => (serving = resolve));
+  const discovery = runDiscovery({
+    kc,
+    log,
+    clock,
+    grpcHost: '127.0.0.1',
+    grpcPort: 0,
+    monitoringHost: '127.0.0.1',
+    monitoringPort: 0,
+    leaderElect: false,
+    leaseNamespace: 'weft-system',
+    identity: 'weft-up',
+    signal,
+    onServing: (p) => { serving(p); },
+  });
   const operator = runOperator({
     kc,
     log,
@@ -83,18 +97,24 @@ async function serve(cluster: LocalCluster, log: Logger, stdout: NodeJS.Writable
   try {
     const sample = await readManifestDir(resolve(REPO_ROOT, 'config/samples'));
     if (sample.ok) await applyObjects(kc, sample.objects, 'weft-up-sample');
-    return await printAndWait(cluster, stdout, signal);
+    const bound = await Promise.race([ports, discovery.then(() => undefined)]);
+    if (bound === undefined) return 1;
+    return await printAndWait(cluster, bound, stdout, signal);
   } finally {
     await operator;
-    await istioConfig.stop();
+    await discovery;
   }
 }
 
-async function printAndWait(cluster: LocalCluster, stdout: NodeJS.WritableStream, signal: AbortSignal): Promise<number> {
+async function printAndWait(cluster: LocalCluster, ports: { readonly xds: number; readonly monitoring: number }, stdout: NodeJS.WritableStream, signal: AbortSignal): Promise<number> {
   stdout.write(
     [
       '',
-      'Weft is up. In another shell:',
+      'Weft is up.',
+      `xDS: 127.0.0.1:${ports.xds}`,
+      `debug: http://127.0.0.1:${ports.monitoring}`,
+      '',
+      'In another shell:',
       '',
       `  export KUBECONFIG=${cluster.kubeconfigPath}`,
       `  export PATH=${cluster.binDir}:$PATH   # kubectl v1.33 built with the cluster`,

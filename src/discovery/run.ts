@@ -1,0 +1,101 @@
+/**
+ * The discovery process (`weft discovery`, deployed as istiod): watches the registry and the Istio
+ * config, keeps statuses (Lease holder only), translates, and serves ADS (SotW + delta + CSDS) on
+ * the gRPC port and debug pages, health and metrics on the monitoring port (istiod's 15010/15014).
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { createIstioConfigController } from '../controllers/istio/controller.ts';
+import type { Clock } from '../kube/clock.ts';
+import { createKubeLeaseClient, createLeaderElector, type LeaderElector } from '../kube/leader-election.ts';
+import type { Logger } from '../log.ts';
+import { startHealthServer, type Route } from '../runtime/health-server.ts';
+import { createAdsServer, createDebugHandlers, createSnapshotCache, createXdsMetrics } from '../xds/index.ts';
+import { createPipeline, type Pipeline } from './pipeline.ts';
+import { createRegistrySource } from './registry-source.ts';
+
+export interface DiscoveryOptions {
+  readonly kc: KubeConfig;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly grpcHost: string;
+  readonly grpcPort: number;
+  readonly monitoringHost: string;
+  readonly monitoringPort: number;
+  /** Elect the status writer through a Lease; off for a single in-process instance. */
+  readonly leaderElect: boolean;
+  readonly leaseNamespace: string;
+  readonly identity: string;
+  readonly signal: AbortSignal;
+  /** Called once serving, with the bound ports (port 0 picks free ones). */
+  readonly onServing?: (ports: { readonly xds: number; readonly monitoring: number }) => void;
+}
+
+function json(view: () => unknown): Route {
+  return (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(`${JSON.stringify(view(), null, 2)}\n`);
+  };
+}
+
+/** istiod's registry debug pages, from the pipeline's current view. */
+function registryRoutes(pipeline: Pipeline): Record<string, Route> {
+  return {
+    '/debug/registryz': json(() => pipeline.registry().services),
+    '/debug/endpointz': json(() =>
+      pipeline.registry().services.map((s) => ({ hostname: s.hostname, namespace: s.namespace, endpoints: pipeline.registry().endpoints.get(`${s.hostname}/${s.namespace}`) ?? [] })),
+    ),
+    '/debug/configz': json(() => pipeline.config()),
+    '/debug/proxy_groups': json(() => Object.fromEntries(pipeline.groups())),
+  };
+}
+
+export async function runDiscovery(options: DiscoveryOptions): Promise<void> {
+  const { kc, clock } = options;
+  const log = options.log.child({ component: 'discovery' });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const cache = createSnapshotCache({ log });
+  const pipeline = createPipeline({ cache, clock, log });
+  let elector: LeaderElector | undefined;
+  const config = createIstioConfigController({ kc, log, clock, isLeader: () => elector?.isLeader() ?? true, onServedChange: (served) => { pipeline.setServedConfig(served); } });
+  const source = createRegistrySource(kc, clock, log, (input) => { pipeline.setRegistryInput(input); });
+  const ads = createAdsServer({ cache, log, metrics: createXdsMetrics(registry), resolveGroup: (node) => pipeline.resolveGroup(node) });
+  const debug = createDebugHandlers({ streamCores: () => ads.streamCores(), cache, registry });
+  let synced = false;
+  const monitoring = await startHealthServer({
+    host: options.monitoringHost,
+    port: options.monitoringPort,
+    registry,
+    ready: { informers: () => synced },
+    routes: { '/debug/syncz': debug.syncz, '/debug/config_dump': debug.configDump, ...registryRoutes(pipeline) },
+  });
+  const xdsPort = await ads.listen(options.grpcHost, options.grpcPort);
+  await Promise.all([source.start(), config.start()]);
+  await pipeline.flush();
+  synced = true;
+  if (options.leaderElect) {
+    elector = createLeaderElector({
+      client: createKubeLeaseClient(kc, options.leaseNamespace, 'weft-discovery'),
+      identity: options.identity,
+      clock,
+      log,
+      onStartedLeading: () => { config.resyncStatuses(); },
+      onStoppedLeading: () => undefined,
+    });
+    elector.start();
+  }
+  log.info({ xds: xdsPort, monitoring: monitoring.port }, 'discovery serving');
+  options.onServing?.({ xds: xdsPort, monitoring: monitoring.port });
+  await new Promise<void>((resolve) => {
+    if (options.signal.aborted) resolve();
+    else options.signal.addEventListener('abort', () => { resolve(); }, { once: true });
+  });
+  log.info('discovery draining');
+  await ads.drain(5_000);
+  await elector?.stop();
+  pipeline.stop();
+  await Promise.all([source.stop(), config.stop()]);
+  await monitoring.close();
+}
