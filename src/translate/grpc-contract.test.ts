@@ -10,9 +10,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { VirtualService } from '../model/types.ts';
-import { buildRegistry } from '../registry/build.ts';
+import { buildRegistry, serviceEndpoints } from '../registry/build.ts';
+import { indexPods } from '../registry/kubernetes.ts';
 import { startBackend, type Backend } from '../xds/contract/backends.ts';
-import { callSequentially, countBy, openXdsChannel, type XdsTestChannel } from '../xds/contract/xds-client.ts';
+import { callSequentially, countBy, openXdsChannel, type CallResult, type XdsTestChannel } from '../xds/contract/xds-client.ts';
+import { TYPE_URLS } from '../xds/type-urls.ts';
+import { endpointUpserts, serviceEndpointSets, withServiceEndpoints } from './incremental.ts';
 import { startHarness, type Harness } from '../xds/testing/harness.ts';
 import { translateIr } from './ir-to-xds/translate.ts';
 import { createMeshContext } from './model-to-ir/context.ts';
@@ -62,14 +65,20 @@ async function workloads(list: readonly Workload[]): Promise<{ slices: V1Endpoin
   return { slices, pods };
 }
 
-/** Translates the case for a fresh gRPC client, publishes it, and opens a channel to `target`. */
-function serve(c: TranslationCase, target: string): XdsTestChannel {
-  const nodeId = `sidecar~127.0.0.1~client-${++clients}.default~default.svc.cluster.local`;
+/** Translates the case for the gRPC client `nodeId` and publishes it to its group. */
+function publish(c: TranslationCase, nodeId: string): void {
   const parsed = parseProxy(nodeId, { GENERATOR: 'grpc' });
   if (!parsed.ok) throw new Error(parsed.problem);
   const ctx = createMeshContext(buildRegistry(c.registry).registry, c.config);
   const outcome = h.cache.setResources(nodeId, translateIr(translateProxy(ctx, parsed.proxy).ir));
   if (!outcome.ok) throw new Error(outcome.problems.join('; '));
+}
+
+const newNodeId = (): string => `sidecar~127.0.0.1~client-${++clients}.default~default.svc.cluster.local`;
+
+/** Translates the case for a fresh gRPC client, publishes it, and opens a channel to `target`. */
+function serve(c: TranslationCase, target: string, nodeId = newNodeId()): XdsTestChannel {
+  publish(c, nodeId);
   const channel = openXdsChannel(h.address, target, nodeId);
   channels.push(channel);
   return channel;
@@ -115,5 +124,98 @@ describe('translated scenarios served to grpc-js-xds', { timeout: 60_000 }, () =
     expect(countBy(await callSequentially(channel, 50, { 'end-user': 'jason' }))).toEqual({ 'reviews-v2': 50 });
     expect(countBy(await callSequentially(channel, 50, { 'end-user': 'someone' }))).toEqual({ 'reviews-v1': 50 });
     expect(countBy(await callSequentially(channel, 50))).toEqual({ 'reviews-v1': 50 });
+  });
+
+  it('pay-notify-shift: REGISTRY_ONLY blocks msgd until the ServiceEntry exists; 50/50, then 100% v0.2 with no failed call', async () => {
+    const { slices, pods } = await workloads([
+      { service: 'svcb', portName: 'http', labels: { app: 'svcb', version: 'v0.1' } },
+      { service: 'svcb', portName: 'http', labels: { app: 'svcb', version: 'v0.2' } },
+    ]);
+    const msgd = await startBackend('msgd');
+    backends.push(msgd);
+    const base = loadCase('pay-notify-shift', slices, pods);
+    const entries = (base.registry.serviceEntries ?? []).map((se) => ({
+      ...se,
+      spec: { ...se.spec, endpoints: [{ address: '127.0.0.1', ports: { http: msgd.port } }] },
+    }));
+    const withoutEntry = { ...base, registry: { ...base.registry, serviceEntries: [] } };
+    const nodeId = newNodeId();
+    const external = serve(withoutEntry, 'msgd.external:9997', nodeId);
+    expect(await external.call({ deadlineMs: 1_000 })).toMatchObject({ ok: false });
+
+    const withEntry = { ...base, registry: { ...base.registry, serviceEntries: entries } };
+    publish(withEntry, nodeId);
+    expect(await external.call({ deadlineMs: 5_000 })).toEqual({ ok: true, backend: 'msgd' });
+
+    const svcb = openXdsChannel(h.address, 'svcb.default.svc.cluster.local:8080', nodeId);
+    channels.push(svcb);
+    const half = countBy(await callSequentially(svcb, 1_000));
+    expect(within(half['svcb-v0.1'], 500, 50) && within(half['svcb-v0.2'], 500, 50), JSON.stringify(half)).toBe(true);
+
+    const allNew = withEntry.config.virtualServices.map((vs): VirtualService => ({
+      ...vs,
+      spec: { ...vs.spec, http: [{ route: [{ destination: { host: 'svcb', subset: 'v0-2' }, weight: 100 }] }] },
+    }));
+    const during = Array.from({ length: 200 }, () => svcb.call());
+    publish({ ...withEntry, config: { ...withEntry.config, virtualServices: allNew } }, nodeId);
+    const results = await Promise.all(during);
+    // Until the client has the new routes (30 v0.2 answers in a row), every call must still succeed.
+    for (let streak = 0, n = 0; streak < 30; n++) {
+      if (n > 1_000) throw new Error('the 100% rule never took effect');
+      const r = await svcb.call();
+      results.push(r);
+      streak = r.ok && r.backend === 'svcb-v0.2' ? streak + 1 : 0;
+    }
+    const switched = countBy(results);
+    expect(Object.keys(switched).filter((k) => k.startsWith('error:')), JSON.stringify(switched)).toEqual([]);
+    const after = countBy(await callSequentially(svcb, 200));
+    expect(after).toEqual({ 'svcb-v0.2': 200 });
+  });
+
+  it('bad input: broken objects and a route to an unknown host do not stop the good service', async () => {
+    const { slices, pods } = await workloads([{ service: 'good', portName: 'http', labels: { app: 'good' } }]);
+    const channel = serve(loadCase('bad-input', slices, pods), 'good.default.svc.cluster.local:80');
+    expect(countBy(await callSequentially(channel, 20))).toEqual({ good: 20 });
+  });
+
+  it('scaling: a new pod receives traffic and a removed pod stops, through the endpoint-only path, with no failed call', async () => {
+    const { slices, pods } = await workloads(['a', 'b', 'c'].map((n) => ({ service: 'backend', portName: 'grpc', labels: { app: 'backend', pod: n } })));
+    const [first, second, third] = slices;
+    if (first === undefined || second === undefined || third === undefined) throw new Error('slices');
+    const nodeId = newNodeId();
+    const c = loadCase('grpc-round-robin', [first, second], pods);
+    const channel = serve(c, 'backend.default.svc.cluster.local:8000', nodeId);
+    expect(Object.keys(countBy(await callSequentially(channel, 30))).sort()).toEqual(['backend-a', 'backend-b']);
+
+    const parsed = parseProxy(nodeId, { GENERATOR: 'grpc' });
+    if (!parsed.ok) throw new Error(parsed.problem);
+    const ctx = createMeshContext(buildRegistry(c.registry).registry, c.config);
+    const ir = translateProxy(ctx, parsed.proxy).ir;
+    const service = ctx.registry.services.find((s) => s.name === 'backend');
+    if (service === undefined) throw new Error('backend service');
+    const podIndex = indexPods(pods);
+    const scaleTo = (current: V1EndpointSlice[]): void => {
+      const endpoints = serviceEndpoints(ctx.registry, 'default', 'backend', current, podIndex) ?? [];
+      const sets = serviceEndpointSets(withServiceEndpoints(ctx, service, endpoints), ir, 'default', service);
+      const outcome = h.cache.updateResources(nodeId, TYPE_URLS.endpoint, { upsert: endpointUpserts(sets) });
+      if (!outcome.ok) throw new Error(outcome.problems.join('; '));
+    };
+    const results: CallResult[] = [];
+    const callUntil = async (done: (r: CallResult) => boolean): Promise<void> => {
+      for (let n = 0; ; n++) {
+        if (n > 1_000) throw new Error('endpoint change never took effect');
+        const r = await channel.call();
+        results.push(r);
+        if (done(r)) return;
+      }
+    };
+    scaleTo([first, second, third]);
+    await callUntil((r) => r.ok && r.backend === 'backend-c');
+    scaleTo([second, third]);
+    let streak = 0;
+    await callUntil((r) => (streak = r.ok && r.backend !== 'backend-a' ? streak + 1 : 0) >= 30);
+    const after = countBy(await callSequentially(channel, 60));
+    expect(Object.keys(after).sort()).toEqual(['backend-b', 'backend-c']);
+    expect(results.filter((r) => !r.ok)).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
  * direct_response, so those rules are left out and reported; retries get the 25ms base back-off
  * it requires.
  */
-import type { ListenerIR, RouteIR, RouteTableIR } from '../../ir/types.ts';
+import type { ForwardActionIR, ListenerIR, RouteIR, RouteTableIR } from '../../ir/types.ts';
 import type { RegistryService } from '../../registry/types.ts';
 import type { Problem } from './cluster.ts';
 import type { MeshContext } from './context.ts';
@@ -15,14 +15,26 @@ import type { ProxyDescriptor } from './proxy.ts';
 
 export const GRPC_RETRY_BACKOFF_MS = 25;
 
-function grpcRoute(route: RouteIR, problems: Problem[]): RouteIR | undefined {
+/**
+ * A route as grpc-js-xds accepts it: forward only; clusters that do not exist left out (a client
+ * waits for every cluster a route names, ~15 s for a missing one, before serving any call); no
+ * mirrors (not implemented by gRPC); a back-off on retries.
+ */
+function grpcRoute(route: RouteIR, problems: Problem[], known: ReadonlySet<string>): RouteIR | undefined {
   const action = route.action;
   if (action.type !== 'forward') {
     problems.push({ object: route.source, message: `${action.type} is not supported by proxyless gRPC clients; the route is left out for them` });
     return undefined;
   }
-  if (action.retry === undefined || action.retry.backoffBaseMs !== undefined) return route;
-  return { ...route, action: { ...action, retry: { ...action.retry, backoffBaseMs: GRPC_RETRY_BACKOFF_MS } } };
+  const clusters = action.clusters.filter((c) => known.has(c.cluster));
+  if (clusters.length === 0) {
+    problems.push({ object: route.source, message: 'no destination of the route exists; the route is left out for proxyless gRPC clients' });
+    return undefined;
+  }
+  const retry = action.retry === undefined || action.retry.backoffBaseMs !== undefined ? action.retry : { ...action.retry, backoffBaseMs: GRPC_RETRY_BACKOFF_MS };
+  const forward: ForwardActionIR = { ...action, clusters, mirrors: [] };
+  if (retry !== undefined) return { ...route, action: { ...forward, retry } };
+  return { ...route, action: forward };
 }
 
 /**
@@ -36,7 +48,7 @@ export function listenerNames(service: RegistryService, port: number, namespace:
   return names;
 }
 
-export function grpcOutbound(ctx: MeshContext, proxy: ProxyDescriptor, services: readonly RegistryService[], problems: Problem[]): { listeners: ListenerIR[]; routeTables: RouteTableIR[] } {
+export function grpcOutbound(ctx: MeshContext, proxy: ProxyDescriptor, services: readonly RegistryService[], known: ReadonlySet<string>, problems: Problem[]): { listeners: ListenerIR[]; routeTables: RouteTableIR[] } {
   const listeners: ListenerIR[] = [];
   const routeTables: RouteTableIR[] = [];
   const referenced = new Set<string>();
@@ -45,7 +57,7 @@ export function grpcOutbound(ctx: MeshContext, proxy: ProxyDescriptor, services:
     for (const port of service.ports) {
       const table = outboundClusterName(port.port, '', service.hostname);
       const vh = serviceVirtualHost({ ctx, proxy, service, port, flavor: 'grpc', problems, referenced });
-      const routes = vh.routes.flatMap((r) => grpcRoute(r, problems) ?? []);
+      const routes = vh.routes.flatMap((r) => grpcRoute(r, problems, known) ?? []);
       routeTables.push({ name: table, ignorePortInHostMatching: false, virtualHosts: [{ ...vh, routes }] });
       for (const name of listenerNames(service, port.port, proxy.namespace)) {
         listeners.push({

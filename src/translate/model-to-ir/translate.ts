@@ -30,7 +30,7 @@ export function translateProxy(ctx: MeshContext, proxy: ProxyDescriptor): ProxyT
   let ir: ProxyIR;
   switch (proxy.flavor) {
     case 'grpc': {
-      const out = grpcOutbound(ctx, proxy, services, problems);
+      const out = grpcOutbound(ctx, proxy, services, new Set(clusters.map((c) => c.name)), problems);
       ir = { flavor: 'grpc', listeners: out.listeners, routeTables: out.routeTables, clusters, endpoints };
       break;
     }
