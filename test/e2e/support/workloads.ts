@@ -14,6 +14,10 @@ export interface Workload {
 /** Starts an echo server as `name` on ip:port inside `netns`; resolves once it listens. */
 export function startEchoWorkload(netns: string, ip: string, port: number, name: string): Promise<Workload> {
   const child: ChildProcess = spawn('ip', ['netns', 'exec', netns, process.execPath, ECHO, ip, String(port), name], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return waitListening(child, name, ip);
+}
+
+function waitListening(child: ChildProcess, name: string, ip: string): Promise<Workload> {
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const stop = (): Promise<void> =>
@@ -49,4 +53,10 @@ spec:
 `,
     )
     .join('---\n');
+}
+
+/** An echo server in the host's own network namespace (an "external" service on a loopback address). */
+export function startLocalEcho(ip: string, port: number, name: string): Promise<Workload> {
+  const child: ChildProcess = spawn(process.execPath, [ECHO, ip, String(port), name], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return waitListening(child, name, ip);
 }
