@@ -23,7 +23,7 @@ describe('decodeSotwRequest', () => {
   ])('gives %j and %j equal names keys: %s', (left, right, equal) => {
     const l = decodeSotwRequest(encode({ type_url: 't', resource_names: left, response_nonce: '1' }));
     const r = decodeSotwRequest(encode({ type_url: 't', resource_names: right, response_nonce: '2', version_info: 'x' }));
-    expect(l.namesKey === r.namesKey).toBe(equal);
+    expect(l.namesKey.equals(r.namesKey)).toBe(equal);
   });
 
   it('tells gRPC clients from Envoy by user agent', () => {

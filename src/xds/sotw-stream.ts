@@ -32,7 +32,7 @@ export function createSotwStream(ctx: StreamContext, writer: TransportWriter): S
     // Items 6–8: ACK/NACK by error_detail; neither triggers a response by itself.
     core.settle(state, request.responseNonce, request.versionInfo, request.errorDetail);
     // Most requests are ACKs repeating the same list: skip the subscription diff for them.
-    if (state.requested && request.namesKey === state.namesKey) {
+    if (state.requested && request.namesKey.equals(state.namesKey)) {
       core.schedule();
       return;
     }

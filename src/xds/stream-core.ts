@@ -44,8 +44,8 @@ export interface TypeState {
   readonly names: Set<string>;
   wildcard: boolean;
   requested: boolean;
-  /** Digest of the last applied SotW resource_names list. */
-  namesKey: string;
+  /** Encoded form of the last applied SotW resource_names list. */
+  namesKey: Buffer;
   everNamed: boolean;
   /** The next flush must answer even if there is nothing to send (first wildcard request). */
   mustRespond: boolean;
@@ -111,7 +111,7 @@ function newTypeState(typeUrl: XdsTypeUrl): TypeState {
     names: new Set(),
     wildcard: false,
     requested: false,
-    namesKey: '',
+    namesKey: Buffer.alloc(0),
     everNamed: false,
     mustRespond: false,
     dirty: new Set(),
