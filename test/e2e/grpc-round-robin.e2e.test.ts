@@ -3,6 +3,7 @@
  * live in the pod network namespace), Weft's discovery translates them, and a real proxyless
  * gRPC client (@grpc/grpc-js-xds) balances 3,000 calls over one channel across three real servers.
  */
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -63,6 +64,58 @@ describe.skipIf(netns === '')('grpc-round-robin', () => {
         const share = (counts.get(name) ?? 0) / 3000;
         expect(Math.abs(share - 1 / 3), `${name} served ${(share * 100).toFixed(1)}%`).toBeLessThanOrEqual(0.05);
       }
+    } finally {
+      client.close();
+    }
+  });
+
+  it('sends traffic to a new pod after scale-up and none to removed pods after scale-down, with no failed call', async () => {
+    const namespace = await createTestNamespace(c, 'scale');
+    await apply(readFileSync(SCENARIO, 'utf8'), namespace);
+    await apply(DEPLOYMENT.replace('replicas: 3', 'replicas: 2'), namespace);
+    const served = new Set<string>();
+    const runningPods = async (n: number): Promise<Map<string, string>> =>
+      eventually(`${n} backend pods running`, async () => {
+        const list = await c.core.listNamespacedPod({ namespace, labelSelector: 'app=backend' });
+        const running = list.items.filter((p) => p.status?.phase === 'Running' && p.status.podIP !== undefined && p.metadata?.deletionTimestamp === undefined);
+        return running.length === n ? new Map(running.map((p) => [p.metadata?.name ?? '', p.status?.podIP ?? ''])) : undefined;
+      });
+    const serve = async (pods: Map<string, string>): Promise<void> => {
+      for (const [name, ip] of pods) {
+        if (served.has(name)) continue;
+        served.add(name);
+        workloads.push(await startEchoWorkload(netns, ip, 8000, name));
+      }
+    };
+    await serve(await runningPods(2));
+    const client = meshClient(discovery.xdsPort, namespace, `backend.${namespace}.svc.cluster.local:8000`);
+    const answers: string[] = [];
+    const until = async (what: string, check: (recent: readonly string[]) => boolean): Promise<void> => {
+      await eventually(what, async () => {
+        const recent: string[] = [];
+        for (let i = 0; i < 30; i++) recent.push(await client.call());
+        answers.push(...recent);
+        return check(recent);
+      });
+    };
+    try {
+      await until('both pods answer', (recent) => new Set(recent).size === 2);
+      await c.apps.patchNamespacedDeploymentScale(
+        { name: 'backend', namespace, body: { spec: { replicas: 3 } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      const three = await runningPods(3);
+      await serve(three);
+      const added = [...three.keys()].find((n) => answers.every((a) => a !== n)) ?? '';
+      await until('the new pod answers', (recent) => recent.includes(added));
+
+      await c.apps.patchNamespacedDeploymentScale({ name: 'backend', namespace, body: { spec: { replicas: 1 } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+      const one = await runningPods(1);
+      const [survivor] = [...one.keys()];
+      await until('only the remaining pod answers', (recent) => recent.every((a) => a === survivor));
+      const after = await tally(client, 200);
+      expect([...after]).toEqual([[survivor, 200]]);
+      expect(answers.filter((a) => a.startsWith('error:'))).toEqual([]);
     } finally {
       client.close();
     }
