@@ -3,7 +3,7 @@
  * live in the pod network namespace), Weft's discovery translates them, and a real proxyless
  * gRPC client (@grpc/grpc-js-xds) balances 3,000 calls over one channel across three real servers.
  */
-import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -116,6 +116,40 @@ describe.skipIf(netns === '')('grpc-round-robin', () => {
       const after = await tally(client, 200);
       expect([...after]).toEqual([[survivor, 200]]);
       expect(answers.filter((a) => a.startsWith('error:'))).toEqual([]);
+      // kwok hands freed pod IPs out again: release the removed pods' addresses.
+      await Promise.all(workloads.filter((w) => served.has(w.name) && w.name !== survivor).map((w) => w.stop()));
+    } finally {
+      client.close();
+    }
+  });
+
+  it('keeps serving the rest of the mesh next to broken objects and a Service without ports', async () => {
+    const namespace = await createTestNamespace(c, 'bad-input');
+    await apply(readFileSync(SCENARIO, 'utf8'), namespace);
+    await apply(DEPLOYMENT.replace('replicas: 3', 'replicas: 1'), namespace);
+    const pod = await eventually('a backend pod running', async () => {
+      const list = await c.core.listNamespacedPod({ namespace, labelSelector: 'app=backend' });
+      return list.items.find((p) => p.status?.phase === 'Running' && p.status.podIP !== undefined);
+    });
+    workloads.push(await startEchoWorkload(netns, pod.status?.podIP ?? '', 8000, 'steady'));
+    const client = meshClient(discovery.xdsPort, namespace, `backend.${namespace}.svc.cluster.local:8000`);
+    try {
+      await eventually('backend answers', async () => (await client.call()) === 'steady');
+      await apply(
+        [
+          'apiVersion: v1\nkind: Service\nmetadata: { name: portless }\nspec: { clusterIP: None, selector: { app: nothing } }\n',
+          'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: { name: broken }\nspec:\n  hosts: [backend]\n  http:\n    - match: [{ uri: { prefix: /x } }]\n',
+          'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: { name: dangling }\nspec:\n  host: does-not-exist\n  subsets: [{ name: v1, labels: { version: v1 } }]\n',
+        ].join('---\n'),
+        namespace,
+      );
+      await eventually('the broken VirtualService is refused', async () => {
+        const vs = (await c.kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ group: 'networking.istio.io', version: 'v1', namespace, plural: 'virtualservices', name: 'broken' })) as {
+          status?: { conditions?: { type: string; status: string }[] };
+        };
+        return vs.status?.conditions?.some((cond) => cond.type === 'Accepted' && cond.status === 'False');
+      });
+      expect([...(await tally(client, 300))]).toEqual([['steady', 300]]);
     } finally {
       client.close();
     }
