@@ -118,13 +118,30 @@ export interface ClusterCustomResource {
 
 const apiCode = (err: unknown): number | undefined => (err instanceof ApiException ? (err as ApiException<unknown>).code : undefined);
 
-/** A StatusClient for a cluster-scoped custom resource, on client-node's CustomObjectsApi. */
-export function createClusterCustomObjectStatusClient<S>(kc: KubeConfig, resource: ClusterCustomResource): StatusClient<S> {
+/** Where one custom object lives; `namespace` absent for cluster-scoped kinds. */
+export interface CustomObjectRef extends ClusterCustomResource {
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+type StoredObject<S> = { metadata?: { resourceVersion?: string; generation?: number }; status?: S };
+
+/**
+ * A StatusClient for custom resources on client-node's CustomObjectsApi. `locate` turns the
+ * writer's name (an object name, or any key the caller uses) into the object's coordinates.
+ */
+export function createCustomObjectStatusClient<S>(kc: KubeConfig, locate: (name: string) => CustomObjectRef): StatusClient<S> {
   const api = kc.makeApiClient(CustomObjectsApi);
+  const get = (ref: CustomObjectRef): Promise<StoredObject<S>> =>
+    (ref.namespace === undefined ? api.getClusterCustomObject(ref) : api.getNamespacedCustomObject({ ...ref, namespace: ref.namespace })) as Promise<StoredObject<S>>;
+  const patch = (ref: CustomObjectRef, body: object): Promise<StoredObject<S>> => {
+    const options = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+    return (ref.namespace === undefined ? api.patchClusterCustomObjectStatus({ ...ref, body }, options) : api.patchNamespacedCustomObjectStatus({ ...ref, namespace: ref.namespace, body }, options)) as Promise<StoredObject<S>>;
+  };
   return {
     async read(name) {
       try {
-        const obj = (await api.getClusterCustomObject({ ...resource, name })) as { metadata?: { resourceVersion?: string; generation?: number }; status?: S };
+        const obj = await get(locate(name));
         return {
           resourceVersion: obj.metadata?.resourceVersion ?? '',
           ...(obj.metadata?.generation !== undefined ? { generation: obj.metadata.generation } : {}),
@@ -138,12 +155,14 @@ export function createClusterCustomObjectStatusClient<S>(kc: KubeConfig, resourc
     async patchStatus(name, resourceVersion, status) {
       // A JSON merge patch replaces lists whole, so stale conditions cannot survive; the
       // resourceVersion in the body makes the API server answer 409 if the object moved on.
-      const body = { metadata: { resourceVersion }, status };
-      const updated = (await api.patchClusterCustomObjectStatus({ ...resource, name, body }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))) as {
-        metadata?: { resourceVersion?: string };
-      };
+      const updated = await patch(locate(name), { metadata: { resourceVersion }, status });
       return updated.metadata?.resourceVersion ?? '';
     },
     isConflict: (err) => apiCode(err) === 409,
   };
+}
+
+/** A StatusClient for a cluster-scoped custom resource. */
+export function createClusterCustomObjectStatusClient<S>(kc: KubeConfig, resource: ClusterCustomResource): StatusClient<S> {
+  return createCustomObjectStatusClient(kc, (name) => ({ ...resource, name }));
 }
