@@ -1,6 +1,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import { defineCommand, type Command } from '../config/config.ts';
+import { leaderElectionOptions, monitoringOptions } from '../config/shared-options.ts';
 import { runDiscovery } from '../discovery/run.ts';
 import { createRealClock } from '../kube/clock.ts';
 import type { Logger } from '../log.ts';
@@ -8,11 +9,8 @@ import type { Logger } from '../log.ts';
 const discoveryOptions = {
   grpcAddress: { kind: 'string', default: '0.0.0.0', env: 'WEFT_GRPC_ADDRESS', description: 'Address of the plaintext ADS server' },
   grpcPort: { kind: 'int', default: 15010, min: 0, max: 65535, env: 'WEFT_GRPC_PORT', description: 'Port of the plaintext ADS server (istiod: 15010)' },
-  monitoringAddress: { kind: 'string', default: '0.0.0.0', env: 'WEFT_MONITORING_ADDRESS', description: 'Address of debug pages, health and metrics' },
-  monitoringPort: { kind: 'int', default: 15014, min: 0, max: 65535, env: 'WEFT_MONITORING_PORT', description: 'Port of debug pages, health and metrics (istiod: 15014)' },
-  leaderElect: { kind: 'bool', default: true, env: 'WEFT_LEADER_ELECT', description: 'Elect the status writer through a Lease' },
-  leaseNamespace: { kind: 'string', default: 'weft-system', env: 'POD_NAMESPACE', description: 'Namespace of the Lease' },
-  identity: { kind: 'string', env: 'POD_NAME', description: 'This replica\'s identity in the Lease (default: the host name)' },
+  ...monitoringOptions(15014),
+  ...leaderElectionOptions,
 } as const;
 
 /** `weft discovery`: what the operator runs as istiod. */

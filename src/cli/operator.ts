@@ -1,17 +1,15 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import { defineCommand, type Command } from '../config/config.ts';
+import { leaderElectionOptions, monitoringOptions } from '../config/shared-options.ts';
 import { createRealClock } from '../kube/clock.ts';
 import type { Logger } from '../log.ts';
 import { runOperator } from '../operator/run.ts';
 import { readVersion } from '../version.ts';
 
 const operatorOptions = {
-  leaderElect: { kind: 'bool', default: true, env: 'WEFT_LEADER_ELECT', description: 'Elect a leader through a coordination.k8s.io Lease' },
-  leaseNamespace: { kind: 'string', default: 'weft-system', env: 'POD_NAMESPACE', description: 'Namespace of the leader-election Lease' },
-  identity: { kind: 'string', env: 'POD_NAME', description: 'This replica\'s identity in the Lease (default: the host name)' },
-  monitoringAddress: { kind: 'string', default: '0.0.0.0', env: 'WEFT_MONITORING_ADDRESS', description: 'Address of /healthz, /readyz and /metrics' },
-  monitoringPort: { kind: 'int', default: 8080, min: 0, max: 65535, env: 'WEFT_MONITORING_PORT', description: 'Port of /healthz, /readyz and /metrics' },
+  ...leaderElectionOptions,
+  ...monitoringOptions(8080),
   pilotImage: { kind: 'string', default: `weft:${readVersion()}`, env: 'WEFT_IMAGE', description: 'Image the istiod Deployment runs (weft discovery)' },
 } as const;
 
