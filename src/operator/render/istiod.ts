@@ -75,7 +75,8 @@ function discoveryContainer(ctx: RenderContext): V1Container {
       { name: 'http-monitoring', containerPort: ISTIOD_PORTS.monitoring, protocol: 'TCP' },
       { name: 'https-webhook', containerPort: ISTIOD_PORTS.webhook, protocol: 'TCP' },
     ],
-    readinessProbe: { httpGet: { path: '/ready', port: ISTIOD_PORTS.http }, initialDelaySeconds: 1, periodSeconds: 3, timeoutSeconds: 5 },
+    // weft discovery answers /ready (and /readyz) on its monitoring port.
+    readinessProbe: { httpGet: { path: '/ready', port: ISTIOD_PORTS.monitoring }, initialDelaySeconds: 1, periodSeconds: 3, timeoutSeconds: 5 },
     livenessProbe: { tcpSocket: { port: ISTIOD_PORTS.grpcXds }, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 },
     resources: ctx.spec.pilot.resources,
     securityContext: restrictedSecurityContext(),
