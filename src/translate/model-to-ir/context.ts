@@ -72,7 +72,8 @@ export function exportedTo(exportTo: readonly string[] | undefined, ownNamespace
 }
 
 export function labelsMatch(selector: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>>): boolean {
-  return Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
+  for (const key in selector) if (labels[key] !== selector[key]) return false;
+  return true;
 }
 
 /** The service a destination host names, as seen from `namespace` (own namespace first). */

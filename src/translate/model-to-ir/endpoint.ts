@@ -1,30 +1,38 @@
 /**
  * Registry endpoints → one cluster's load assignment: filtered by service port and subset
  * labels, grouped by locality (sorted), each locality weighted by the sum of its endpoint
- * weights (grpc-js-xds requires a weight on every locality). Only healthy endpoints are sent.
+ * weights (grpc-js-xds requires a weight on every locality). Only healthy endpoints are sent;
+ * an address:port listed twice is sent once (grpc-js-xds rejects duplicates).
  */
 import type { EndpointIR, EndpointSetIR, LocalityEndpointsIR } from '../../ir/types.ts';
-import type { RegistryEndpoint } from '../../registry/types.ts';
+import type { Locality, RegistryEndpoint } from '../../registry/types.ts';
 import { labelsMatch } from './context.ts';
 
+interface Group {
+  readonly locality: Locality;
+  readonly endpoints: EndpointIR[];
+}
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const compareLocality = (a: Locality, b: Locality): number => compareText(a.region, b.region) || compareText(a.zone, b.zone) || compareText(a.subZone, b.subZone);
+const compareEndpoint = (a: EndpointIR, b: EndpointIR): number => compareText(a.address, b.address) || a.port - b.port;
+
+function toLocality(g: Group): LocalityEndpointsIR {
+  const sorted = g.endpoints.sort(compareEndpoint);
+  const unique = sorted.filter((e, i) => i === 0 || compareEndpoint(sorted[i - 1] ?? e, e) !== 0);
+  let weight = 0;
+  for (const e of unique) weight += e.weight;
+  return { region: g.locality.region, zone: g.locality.zone, subZone: g.locality.subZone, weight, endpoints: unique };
+}
+
 export function buildEndpointSet(clusterName: string, endpoints: readonly RegistryEndpoint[], servicePort: number, subsetLabels: Readonly<Record<string, string>>): EndpointSetIR {
-  const groups = new Map<string, { region: string; zone: string; subZone: string; endpoints: EndpointIR[] }>();
+  // A service has few localities: a linear search beats building string keys per endpoint.
+  const groups: Group[] = [];
   for (const e of endpoints) {
     if (e.servicePort !== servicePort || e.health !== 'HEALTHY' || !labelsMatch(subsetLabels, e.labels)) continue;
-    const key = `${e.locality.region}/${e.locality.zone}/${e.locality.subZone}`;
-    let group = groups.get(key);
-    if (group === undefined) groups.set(key, (group = { ...e.locality, endpoints: [] }));
-    if (group.endpoints.some((x) => x.address === e.address && x.port === e.port)) continue;
+    let group = groups.find((g) => compareLocality(g.locality, e.locality) === 0);
+    if (group === undefined) groups.push((group = { locality: e.locality, endpoints: [] }));
     group.endpoints.push({ address: e.address, port: e.port, weight: e.weight, health: 'HEALTHY' });
   }
-  const localities: LocalityEndpointsIR[] = [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, g]) => ({
-      region: g.region,
-      zone: g.zone,
-      subZone: g.subZone,
-      weight: g.endpoints.reduce((sum, e) => sum + e.weight, 0),
-      endpoints: g.endpoints.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port)),
-    }));
-  return { clusterName, localities };
+  return { clusterName, localities: groups.sort((a, b) => compareLocality(a.locality, b.locality)).map(toLocality) };
 }

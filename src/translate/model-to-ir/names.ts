@@ -49,6 +49,12 @@ export function hostMatches(pattern: string, host: string): boolean {
 /** Go duration text → whole milliseconds; undefined when absent or malformed. */
 export function durationMs(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
+  if (parsed.has(text)) return parsed.get(text);
   const ns = parseGoDuration(text);
-  return ns === undefined ? undefined : Math.round(ns / 1e6);
+  const ms = ns === undefined ? undefined : Math.round(ns / 1e6);
+  if (parsed.size < 10_000) parsed.set(text, ms);
+  return ms;
 }
+
+/** Config repeats a handful of duration strings ("5s", "10s") thousands of times. */
+const parsed = new Map<string, number | undefined>();

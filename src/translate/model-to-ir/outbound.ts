@@ -65,10 +65,12 @@ function servicesClusters(service: RegistryService, dr: DestinationRule | undefi
   const clusters: ClusterIR[] = [];
   const endpoints: EndpointSetIR[] = [];
   const problems: Problem[] = [];
+  const subsets = [{ name: '', labels: {} }, ...subsetsOf(dr)];
   for (const port of service.ports) {
-    for (const subset of [{ name: '', labels: {} }, ...subsetsOf(dr)]) {
+    const onPort = all.filter((e) => e.servicePort === port.port);
+    for (const subset of subsets) {
       const cluster = buildCluster({ service, port, subset: subset.name, dr, flavor, connectTimeoutMs }, problems);
-      const set = buildEndpointSet(cluster.name, all, port.port, subset.labels);
+      const set = buildEndpointSet(cluster.name, onPort, port.port, subset.labels);
       if (cluster.discovery === 'EDS') endpoints.push(set);
       clusters.push(cluster.discovery === 'STRICT_DNS' ? { ...cluster, inlineEndpoints: set } : cluster);
     }
