@@ -56,12 +56,13 @@ export async function runDiscovery(options: DiscoveryOptions): Promise<void> {
   const log = options.log.child({ component: 'discovery' });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const cache = createSnapshotCache({ log });
+  const xdsMetrics = createXdsMetrics(registry);
+  const cache = createSnapshotCache({ log, onConverged: (seconds) => { xdsMetrics.convergence.observe(seconds); } });
   const pipeline = createPipeline({ cache, clock, log });
   let elector: LeaderElector | undefined;
   const config = createIstioConfigController({ kc, log, clock, isLeader: () => elector?.isLeader() ?? true, onServedChange: (served) => { pipeline.setServedConfig(served); } });
   const source = createRegistrySource(kc, clock, log, (input) => { pipeline.setRegistryInput(input); });
-  const ads = createAdsServer({ cache, log, metrics: createXdsMetrics(registry), resolveGroup: (node) => pipeline.resolveGroup(node) });
+  const ads = createAdsServer({ cache, log, metrics: xdsMetrics, resolveGroup: (node) => pipeline.resolveGroup(node) });
   const debug = createDebugHandlers({ streamCores: () => ads.streamCores(), cache, registry });
   let synced = false;
   const monitoring = await startHealthServer({
