@@ -15,7 +15,7 @@ import { validateBatch } from '../../src/model/batch.ts';
 import { ISTIO_KINDS } from '../../src/model/kinds.ts';
 import { isIstioKind } from '../../src/model/kinds.ts';
 import { clients, createTestNamespace, eventually } from './support/kube.ts';
-import { apply } from './support/kubectl.ts';
+import { apply, kubectl } from './support/kubectl.ts';
 
 const SCENARIOS = resolve(import.meta.dirname, '../../../shared/scenarios');
 const c = clients();
@@ -90,6 +90,9 @@ describe('status of the scenario objects', () => {
     // weft validate agrees offline: every Istio object of the file is valid.
     const offline = validateBatch([{ source: file, text }]).objects.filter((o) => o.skipped !== true);
     expect(offline.map((o) => `${o.kind}/${o.name}:${String(o.valid)}`)).toEqual(objects.map((o) => `${o.kind}/${o.metadata.name}:true`));
+    // Mesh-wide objects (a ServiceEntry's host is visible everywhere) must not leak into later tests.
+    const removed = await kubectl(['delete', '-n', namespace, '--wait=true', '-f', '-'], text);
+    expect(removed.code, removed.stderr).toBe(0);
   });
 });
 
