@@ -24,7 +24,7 @@ const mcp = (name: string, spec: MeshControlPlaneSpec, extra: Partial<MeshContro
 });
 
 /** An in-memory cluster behind the ports: applied objects, Deployments' status, MCP status. */
-function fakeCluster(mcps: MeshControlPlane[]) {
+function fakePorts(mcps: MeshControlPlane[]) {
   const objects = new Map<string, KubeObject>();
   const statuses = new Map<string, { rv: number; status?: MeshControlPlaneStatus }>();
   const deployments = new Map<string, ObservedDeployment>();
@@ -105,7 +105,7 @@ const ready = (name: string): ObservedDeployment => ({
 
 describe('reconcileMeshControlPlane', () => {
   it('applies every child of install.yaml and reports Reconciled, then Ready once Deployments are available', async () => {
-    const c = fakeCluster([mcp('default', install)]);
+    const c = fakePorts([mcp('default', install)]);
     await expect(reconcileMeshControlPlane('default', c.ctx)).resolves.toEqual({ type: 'done' });
     expect([...c.objects.keys()].filter((k) => k.startsWith('Deployment/')).sort()).toEqual(['Deployment/weft-system/istio-egressgateway', 'Deployment/weft-system/istio-ingressgateway', 'Deployment/weft-system/istiod']);
     expect(c.objects.has('Namespace//weft-system')).toBe(true);
@@ -119,7 +119,7 @@ describe('reconcileMeshControlPlane', () => {
   });
 
   it('writes no status when nothing changed (no churn)', async () => {
-    const c = fakeCluster([mcp('default', install)]);
+    const c = fakePorts([mcp('default', install)]);
     await reconcileMeshControlPlane('default', c.ctx);
     const rv = c.statuses.get('default')?.rv;
     await reconcileMeshControlPlane('default', c.ctx);
@@ -129,7 +129,7 @@ describe('reconcileMeshControlPlane', () => {
 
   it('prunes the children of a gateway that was disabled', async () => {
     const mcps = [mcp('default', install)];
-    const c = fakeCluster(mcps);
+    const c = fakePorts(mcps);
     await reconcileMeshControlPlane('default', c.ctx);
     mcps[0] = mcp('default', { ...install, components: { ...install.components, egressGateways: [{ name: 'istio-egressgateway', enabled: false }] } }, { generation: 2 });
     await reconcileMeshControlPlane('default', c.ctx);
@@ -149,14 +149,14 @@ describe('reconcileMeshControlPlane', () => {
     ['created by Weft earlier', new Map([['weft-system', { metadata: { name: 'weft-system', ownerReferences: [{ uid: 'uid-default' }] } }]]), true],
     ['pre-existing', new Map([['weft-system', { metadata: { name: 'weft-system' } }]]), false],
   ])('namespace %s → Weft owns it: %s', async (_n, namespaces, owned) => {
-    const c = fakeCluster([mcp('default', install)]);
+    const c = fakePorts([mcp('default', install)]);
     c.setNamespaces(namespaces);
     await reconcileMeshControlPlane('default', c.ctx);
     expect(c.objects.has('Namespace//weft-system')).toBe(owned);
   });
 
   it('does not adopt a namespace that appeared before the cache saw it (create answers exists)', async () => {
-    const c = fakeCluster([mcp('default', install)]);
+    const c = fakePorts([mcp('default', install)]);
     const created: string[] = [];
     const ports = c.ctx.ports;
     const ctx = { ...c.ctx, ports: { ...ports, getNamespace: () => undefined, create: (o: KubeObject) => (created.push(o.kind), Promise.resolve({ type: 'exists' as const })) } };
@@ -168,7 +168,7 @@ describe('reconcileMeshControlPlane', () => {
 
   it('refuses an invalid spec with a terminal outcome, touching no child', async () => {
     const mcps = [mcp('default', install)];
-    const c = fakeCluster(mcps);
+    const c = fakePorts(mcps);
     await reconcileMeshControlPlane('default', c.ctx);
     const applies = c.applies();
     mcps[0] = mcp('default', { ...install, components: { ingressGateways: [{ name: 'istiod' }] } }, { generation: 2 });
@@ -182,7 +182,7 @@ describe('reconcileMeshControlPlane', () => {
   });
 
   it('gives the younger of two MeshControlPlanes in one namespace NamespaceConflict', async () => {
-    const c = fakeCluster([mcp('first', install), mcp('second', install, { creationTimestamp: '2026-11-22T02:00:00Z' })]);
+    const c = fakePorts([mcp('first', install), mcp('second', install, { creationTimestamp: '2026-11-22T02:00:00Z' })]);
     await expect(reconcileMeshControlPlane('first', c.ctx)).resolves.toEqual({ type: 'done' });
     const applies = c.applies();
     const outcome = await reconcileMeshControlPlane('second', c.ctx);
@@ -194,7 +194,7 @@ describe('reconcileMeshControlPlane', () => {
   });
 
   it('retries when an apply fails, saying which object and why', async () => {
-    const c = fakeCluster([mcp('default', install)]);
+    const c = fakePorts([mcp('default', install)]);
     c.failApplyOf('istio-ingressgateway');
     const outcome = await reconcileMeshControlPlane('default', c.ctx);
     expect(outcome.type).toBe('retry');
@@ -206,7 +206,7 @@ describe('reconcileMeshControlPlane', () => {
     ['gone', []],
     ['being deleted', [mcp('default', install, { deletionTimestamp: '2026-11-22T02:00:00Z' })]],
   ])('does nothing for a MeshControlPlane that is %s', async (_n, mcps) => {
-    const c = fakeCluster(mcps);
+    const c = fakePorts(mcps);
     await expect(reconcileMeshControlPlane('default', c.ctx)).resolves.toEqual({ type: 'done' });
     expect(c.applies()).toBe(0);
     expect(c.statuses.size).toBe(0);
