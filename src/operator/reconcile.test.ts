@@ -23,7 +23,7 @@ const mcp = (name: string, spec: MeshControlPlaneSpec, extra: Partial<MeshContro
   spec,
 });
 
-/** An in-memory cluster behind the ports: applied objects, Deployments' status, MCP status. */
+/** In-memory state behind the reconcile ports (applied objects, Deployment status, MCP status); Kubernetes itself is tested in e2e. */
 function fakePorts(mcps: MeshControlPlane[]) {
   const objects = new Map<string, KubeObject>();
   const statuses = new Map<string, { rv: number; status?: MeshControlPlaneStatus }>();
