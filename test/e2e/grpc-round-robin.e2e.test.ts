@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDiscovery, type RunningDiscovery } from './support/discovery.ts';
-import { clients, createTestNamespace, eventually } from './support/kube.ts';
+import { clients, createTestNamespace, eventually, runningPods } from './support/kube.ts';
 import { apply } from './support/kubectl.ts';
 import { meshClient, tally } from './support/mesh-client.ts';
 import { startEchoWorkload, type Workload } from './support/workloads.ts';
@@ -44,11 +44,7 @@ describe.skipIf(netns === '')('grpc-round-robin', () => {
     const namespace = await createTestNamespace(c, 'grpc-rr');
     await apply(readFileSync(SCENARIO, 'utf8'), namespace);
     await apply(DEPLOYMENT, namespace);
-    const pods = await eventually('3 backend pods running with IPs', async () => {
-      const list = await c.core.listNamespacedPod({ namespace, labelSelector: 'app=backend' });
-      const running = list.items.filter((p) => p.status?.phase === 'Running' && p.status.podIP !== undefined);
-      return running.length === 3 ? running : undefined;
-    });
+    const pods = await runningPods(c, namespace, 'app=backend', 3);
     for (const pod of pods) workloads.push(await startEchoWorkload(netns, pod.status?.podIP ?? '', 8000, pod.metadata?.name ?? ''));
     await eventually('3 endpoints in /debug/endpointz', async () => {
       const services = await discovery.debug<{ hostname: string; endpoints: unknown[] }[]>('/debug/endpointz');
@@ -74,12 +70,8 @@ describe.skipIf(netns === '')('grpc-round-robin', () => {
     await apply(readFileSync(SCENARIO, 'utf8'), namespace);
     await apply(DEPLOYMENT.replace('replicas: 3', 'replicas: 2'), namespace);
     const served = new Set<string>();
-    const runningPods = async (n: number): Promise<Map<string, string>> =>
-      eventually(`${n} backend pods running`, async () => {
-        const list = await c.core.listNamespacedPod({ namespace, labelSelector: 'app=backend' });
-        const running = list.items.filter((p) => p.status?.phase === 'Running' && p.status.podIP !== undefined && p.metadata?.deletionTimestamp === undefined);
-        return running.length === n ? new Map(running.map((p) => [p.metadata?.name ?? '', p.status?.podIP ?? ''])) : undefined;
-      });
+    const podIps = async (n: number): Promise<Map<string, string>> =>
+      new Map((await runningPods(c, namespace, 'app=backend', n)).map((p) => [p.metadata?.name ?? '', p.status?.podIP ?? '']));
     const serve = async (pods: Map<string, string>): Promise<void> => {
       for (const [name, ip] of pods) {
         if (served.has(name)) continue;
@@ -87,7 +79,7 @@ describe.skipIf(netns === '')('grpc-round-robin', () => {
         workloads.push(await startEchoWorkload(netns, ip, 8000, name));
       }
     };
-    await serve(await runningPods(2));
+    await serve(await podIps(2));
     const client = meshClient(discovery.xdsPort, namespace, `backend.${namespace}.svc.cluster.local:8000`);
     const answers: string[] = [];
     const until = async (what: string, check: (recent: readonly string[]) => boolean): Promise<void> => {
@@ -104,13 +96,13 @@ describe.skipIf(netns === '')('grpc-round-robin', () => {
         { name: 'backend', namespace, body: { spec: { replicas: 3 } } },
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       );
-      const three = await runningPods(3);
+      const three = await podIps(3);
       await serve(three);
       const added = [...three.keys()].find((n) => answers.every((a) => a !== n)) ?? '';
       await until('the new pod answers', (recent) => recent.includes(added));
 
       await c.apps.patchNamespacedDeploymentScale({ name: 'backend', namespace, body: { spec: { replicas: 1 } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
-      const one = await runningPods(1);
+      const one = await podIps(1);
       const [survivor] = [...one.keys()];
       await until('only the remaining pod answers', (recent) => recent.every((a) => a === survivor));
       const after = await tally(client, 200);
@@ -127,11 +119,8 @@ describe.skipIf(netns === '')('grpc-round-robin', () => {
     const namespace = await createTestNamespace(c, 'bad-input');
     await apply(readFileSync(SCENARIO, 'utf8'), namespace);
     await apply(DEPLOYMENT.replace('replicas: 3', 'replicas: 1'), namespace);
-    const pod = await eventually('a backend pod running', async () => {
-      const list = await c.core.listNamespacedPod({ namespace, labelSelector: 'app=backend' });
-      return list.items.find((p) => p.status?.phase === 'Running' && p.status.podIP !== undefined);
-    });
-    workloads.push(await startEchoWorkload(netns, pod.status?.podIP ?? '', 8000, 'steady'));
+    const [pod] = await runningPods(c, namespace, 'app=backend', 1);
+    workloads.push(await startEchoWorkload(netns, pod?.status?.podIP ?? '', 8000, 'steady'));
     const client = meshClient(discovery.xdsPort, namespace, `backend.${namespace}.svc.cluster.local:8000`);
     try {
       await eventually('backend answers', async () => (await client.call()) === 'steady');

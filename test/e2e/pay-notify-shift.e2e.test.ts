@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { startDiscovery, type RunningDiscovery } from './support/discovery.ts';
-import { clients, createTestNamespace, eventually } from './support/kube.ts';
+import { clients, createTestNamespace, eventually, runningPods } from './support/kube.ts';
 import { apply } from './support/kubectl.ts';
 import { meshClient, tally } from './support/mesh-client.ts';
 import { startEchoWorkload, startLocalEcho, versionedDeployments, type Workload } from './support/workloads.ts';
@@ -67,11 +67,7 @@ describe.skipIf(netns === '')('pay-notify-shift', () => {
     await apply('apiVersion: v1\nkind: Service\nmetadata: { name: svcb }\nspec:\n  selector: { app: svcb }\n  ports: [{ name: grpc, port: 80, targetPort: 8080 }]\n', namespace);
     await apply(`${scenarioDocument('DestinationRule')}---\n${scenarioDocument('VirtualService')}`, namespace);
     await apply(versionedDeployments('svcb', 8080, [{ version: 'v0.1', replicas: 1 }, { version: 'v0.2', replicas: 1 }]), namespace);
-    const pods = await eventually('2 svcb pods running', async () => {
-      const list = await c.core.listNamespacedPod({ namespace, labelSelector: 'app=svcb' });
-      const running = list.items.filter((p) => p.status?.phase === 'Running' && p.status.podIP !== undefined);
-      return running.length === 2 ? running : undefined;
-    });
+    const pods = await runningPods(c, namespace, 'app=svcb', 2);
     for (const pod of pods) workloads.push(await startEchoWorkload(netns, pod.status?.podIP ?? '', 8080, pod.metadata?.labels?.version ?? '?'));
     const svcb = meshClient(discovery.xdsPort, namespace, `svcb.${namespace}.svc.cluster.local:80`);
     try {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDiscovery, type RunningDiscovery } from './support/discovery.ts';
-import { clients, createTestNamespace, eventually } from './support/kube.ts';
+import { clients, createTestNamespace, eventually, runningPods } from './support/kube.ts';
 import { apply } from './support/kubectl.ts';
 import { meshClient, tally } from './support/mesh-client.ts';
 import { startEchoWorkload, versionedDeployments, type Workload } from './support/workloads.ts';
@@ -35,11 +35,7 @@ function service(name: string, port: number, targetPort: number): string {
 async function runVersions(namespace: string, app: string, port: number, versions: readonly { version: string; replicas: number }[]): Promise<void> {
   await apply(versionedDeployments(app, port, versions), namespace);
   const total = versions.reduce((n, v) => n + v.replicas, 0);
-  const pods = await eventually(`${total} ${app} pods running`, async () => {
-    const list = await c.core.listNamespacedPod({ namespace, labelSelector: `app=${app}` });
-    const running = list.items.filter((p) => p.status?.phase === 'Running' && p.status.podIP !== undefined);
-    return running.length === total ? running : undefined;
-  });
+  const pods = await runningPods(c, namespace, `app=${app}`, total);
   for (const pod of pods) workloads.push(await startEchoWorkload(netns, pod.status?.podIP ?? '', port, pod.metadata?.labels?.version ?? '?'));
   await eventually(`${total} endpoints of ${app}`, async () => {
     const services = await discovery.debug<{ hostname: string; endpoints: unknown[] }[]>('/debug/endpointz');

@@ -1,5 +1,5 @@
 /** Small helpers for e2e tests against the real API server. */
-import { AppsV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { inject } from 'vitest';
@@ -47,4 +47,13 @@ export async function eventually<T>(what: string, check: () => Promise<T | false
     }
     await delay(250);
   }
+}
+
+/** Waits until exactly `count` pods matching `labelSelector` run with an IP (terminating ones excluded). */
+export function runningPods(c: Clients, namespace: string, labelSelector: string, count: number): Promise<V1Pod[]> {
+  return eventually(`${count} pods ${labelSelector} running`, async () => {
+    const list = await c.core.listNamespacedPod({ namespace, labelSelector });
+    const running = list.items.filter((p) => p.status?.phase === 'Running' && p.status.podIP !== undefined && p.metadata?.deletionTimestamp === undefined);
+    return running.length === count ? running : undefined;
+  });
 }
