@@ -20,12 +20,8 @@ export function createDeltaStream(ctx: StreamContext, writer: TransportWriter): 
   const core = createStreamCore(ctx, writer, flush);
 
   function handle(request: DeltaRequest): void {
-    core.bindNode(request.node);
-    const state = core.typeState(request.typeUrl);
-    if (state === undefined) {
-      ctx.log.debug({ stream: ctx.id, typeUrl: request.typeUrl.slice(0, 200) }, 'ignoring request for unserved type');
-      return;
-    }
+    const state = core.begin(request);
+    if (state === undefined) return;
     // Item 5: a stale nonce only means this is not an ACK; subscription changes always apply.
     core.settle(state, request.responseNonce, '', request.errorDetail);
     const first = !state.requested;

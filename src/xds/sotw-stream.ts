@@ -17,13 +17,8 @@ export function createSotwStream(ctx: StreamContext, writer: TransportWriter): S
   const core = createStreamCore(ctx, writer, flush);
 
   function handle(request: SotwRequest): void {
-    core.bindNode(request.node);
-    // Item 1: each type URL is its own sub-stream with its own nonce and version.
-    const state = core.typeState(request.typeUrl);
-    if (state === undefined) {
-      ctx.log.debug({ stream: ctx.id, typeUrl: request.typeUrl.slice(0, 200) }, 'ignoring request for unserved type');
-      return;
-    }
+    const state = core.begin(request);
+    if (state === undefined) return;
     // Item 4: a request that does not answer our latest response of this type raced a push; ignore it.
     if (state.lastNonce !== '' && request.responseNonce !== state.lastNonce) {
       ctx.log.debug({ stream: ctx.id, type: SHORT_NAMES[state.typeUrl], nonce: request.responseNonce, latest: state.lastNonce }, 'ignoring stale nonce');

@@ -85,6 +85,11 @@ export interface StreamCore {
   /** Binds the node and group on the first request (checklist item 2); later nodes are ignored. */
   bindNode(node: NodeInfo | undefined): void;
   typeState(typeUrl: string): TypeState | undefined;
+  /**
+   * The start of every request: binds the node (item 2), then returns the state of the request's
+   * type (item 1: each type URL is its own sub-stream), or undefined for a type we do not serve.
+   */
+  begin(request: { readonly node: NodeInfo | undefined; readonly typeUrl: string }): TypeState | undefined;
   watchName(state: TypeState, name: string): void;
   unwatchName(state: TypeState, name: string): void;
   setWildcard(state: TypeState, on: boolean): void;
@@ -178,6 +183,12 @@ export function createStreamCore(ctx: StreamContext, writer: TransportWriter, fl
       if (!isXdsTypeUrl(typeUrl)) return undefined;
       let state = types.get(typeUrl);
       if (state === undefined) types.set(typeUrl, (state = newTypeState(typeUrl)));
+      return state;
+    },
+    begin(request) {
+      core.bindNode(request.node);
+      const state = core.typeState(request.typeUrl);
+      if (state === undefined) ctx.log.debug({ stream: ctx.id, typeUrl: request.typeUrl.slice(0, 200) }, 'ignoring request for unserved type');
       return state;
     },
     watchName(state, name) {
