@@ -10,6 +10,7 @@ import { applyObjects, waitForCrdsEstablished } from '../kube/apply.ts';
 import { readManifestDir } from '../kube/manifests.ts';
 import type { Logger } from '../log.ts';
 import { loadLocalCluster, type LocalCluster } from './local-cluster-api.ts';
+import { untilAborted } from '../runtime/abort.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -128,10 +129,7 @@ async function printAndWait(cluster: LocalCluster, ports: { readonly xds: number
   );
   // The control-plane processes are detached and unref'd, so hold the event loop open until Ctrl-C.
   const keepAlive = setInterval(() => undefined, 60_000);
-  await new Promise<void>((done) => {
-    if (signal.aborted) done();
-    else signal.addEventListener('abort', () => { done(); }, { once: true });
-  });
+  await untilAborted(signal);
   clearInterval(keepAlive);
   return 0;
 }

@@ -14,6 +14,7 @@ import { startHealthServer, type Route } from '../runtime/health-server.ts';
 import { createAdsServer, createDebugHandlers, createSnapshotCache, createXdsMetrics } from '../xds/index.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { createRegistrySource } from './registry-source.ts';
+import { untilAborted } from '../runtime/abort.ts';
 
 export interface DiscoveryOptions {
   readonly kc: KubeConfig;
@@ -89,10 +90,7 @@ export async function runDiscovery(options: DiscoveryOptions): Promise<void> {
   }
   log.info({ xds: xdsPort, monitoring: monitoring.port }, 'discovery serving');
   options.onServing?.({ xds: xdsPort, monitoring: monitoring.port });
-  await new Promise<void>((resolve) => {
-    if (options.signal.aborted) resolve();
-    else options.signal.addEventListener('abort', () => { resolve(); }, { once: true });
-  });
+  await untilAborted(options.signal);
   log.info('discovery draining');
   await ads.drain(5_000);
   await elector?.stop();

@@ -12,6 +12,7 @@ import type { Logger } from '../log.ts';
 import { startHealthServer } from '../runtime/health-server.ts';
 import { createMeshControlPlaneController } from './controller.ts';
 import type { RenderOptions } from './defaults.ts';
+import { untilAborted } from '../runtime/abort.ts';
 
 export interface OperatorOptions {
   readonly kc: KubeConfig;
@@ -66,10 +67,7 @@ export async function runOperator(options: OperatorOptions): Promise<void> {
     : undefined;
   if (elector === undefined) await lead();
   else elector.start();
-  await new Promise<void>((resolve) => {
-    if (options.signal.aborted) resolve();
-    else options.signal.addEventListener('abort', () => { resolve(); }, { once: true });
-  });
+  await untilAborted(options.signal);
   log.info('operator stopping');
   await elector?.stop();
   await controller.stop();
