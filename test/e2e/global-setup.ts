@@ -24,6 +24,17 @@ declare module 'vitest' {
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
+/**
+ * WEFT_E2E_SLOT=N (1..9) gives a run its own pod network namespace and address ranges, so several
+ * checkouts on one machine can run their e2e suites at once. Unset: the defaults below.
+ */
+function slotNetwork(): { podNetns: string; podCidr: string; linkPrefix: string } {
+  const slot = Number(process.env.WEFT_E2E_SLOT ?? '0');
+  if (!Number.isInteger(slot) || slot < 0 || slot > 9) throw new Error(`WEFT_E2E_SLOT must be an integer 0..9, got ${String(process.env.WEFT_E2E_SLOT)}`);
+  if (slot === 0) return { podNetns: 'weft-e2e-pods', podCidr: '10.245.0.0/16', linkPrefix: '10.243.254.0/30' };
+  return { podNetns: `weft-e2e-pods-${String(slot)}`, podCidr: `10.${String(245 + slot)}.0.0/16`, linkPrefix: `10.243.${String(254 - slot)}.0/30` };
+}
+
 async function applyCrds(kubeconfigPath: string): Promise<void> {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfigPath);
@@ -47,9 +58,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const cluster = await startLocalCluster({
     stateDir: resolve(ROOT, '.weft/e2e'),
     nodes: 2,
-    podNetns: 'weft-e2e-pods',
-    podCidr: '10.245.0.0/16',
-    linkPrefix: '10.243.254.0/30',
+    ...slotNetwork(),
     keepState: true,
     log: pino({ level: process.env.WEFT_E2E_LOG_LEVEL ?? 'warn' }, process.stderr),
     onProgress: (line) => { process.stderr.write(`[e2e cluster] ${line}\n`); },
