@@ -112,3 +112,26 @@ describe('createStatusWriter', () => {
     expect(Object.keys(f.patches[0]?.status ?? {})).toEqual(['phase']);
   });
 });
+
+describe('createStatusWriter with a cached copy (peek)', () => {
+  it.each([
+    ['a current cache saves the GET', '1', { phase: 'old' }, 1, '1'],
+    ['a stale cache costs one 409, then the server copy wins', '0', { phase: 'old' }, 2, '1'],
+  ])('%s', async (_n, cachedRv, cachedStatus, attempts, lastPatchRv) => {
+    const f = fakeClient({ phase: 'old' });
+    let reads = 0;
+    const read = f.client.read.bind(f.client);
+    const client: StatusClient<S> = { ...f.client, read: (name) => { reads++; return read(name); }, peek: () => ({ resourceVersion: cachedRv, status: cachedStatus }) };
+    const result = await createStatusWriter(client, { log, delayMs: 0 }).write('default', () => ({ phase: 'new' }));
+    expect(result).toMatchObject({ type: 'written', attempts });
+    expect(reads).toBe(attempts - 1);
+    expect(f.patches.at(-1)?.resourceVersion).toBe(lastPatchRv);
+  });
+
+  it('an unchanged cached status writes nothing', async () => {
+    const f = fakeClient({ phase: 'same' });
+    const client: StatusClient<S> = { ...f.client, peek: () => ({ resourceVersion: '1', status: { phase: 'same' } }) };
+    await expect(createStatusWriter(client, { log, delayMs: 0 }).write('default', () => ({ phase: 'same' }))).resolves.toEqual({ type: 'unchanged' });
+    expect(f.patches).toEqual([]);
+  });
+});

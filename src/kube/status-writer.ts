@@ -4,9 +4,10 @@
  * merge patch carrying `metadata.resourceVersion` as a precondition. A 409 (someone wrote in
  * between) re-reads and retries, through ts-retry-promise. The spec is never part of a request.
  */
-import { ApiException, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { ApiException, type KubeConfig } from '@kubernetes/client-node';
 import { retry } from 'ts-retry-promise';
 import type { Logger } from '../log.ts';
+import { KubeRequestError, kubeRequest } from './apply.ts';
 
 export interface StatusTarget<S> {
   readonly resourceVersion: string;
@@ -21,6 +22,11 @@ export interface StatusClient<S> {
   /** Replaces `status` if the object still has `resourceVersion`; resolves to the new resourceVersion. */
   patchStatus(name: string, resourceVersion: string, status: S): Promise<string>;
   isConflict(err: unknown): boolean;
+  /**
+   * The object as an informer last saw it, if the caller has one: the first attempt starts from it
+   * and saves a GET; a stale copy only costs a 409, after which attempts read the server's.
+   */
+  peek?(name: string): StatusTarget<S> | undefined;
 }
 
 export type StatusWrite =
@@ -69,7 +75,7 @@ export function createStatusWriter<S>(client: StatusClient<S>, options: StatusWr
       let attempts = 0;
       const attempt = async (): Promise<StatusWrite> => {
         attempts++;
-        const current = await client.read(name);
+        const current = (attempts === 1 ? client.peek?.(name) : undefined) ?? (await client.read(name));
         if (current === undefined) throw new NotFound(name);
         const desired = compute(current);
         if (statusEquivalent(current.status, desired)) return { type: 'unchanged' };
@@ -116,7 +122,7 @@ export interface ClusterCustomResource {
   readonly plural: string;
 }
 
-const apiCode = (err: unknown): number | undefined => (err instanceof ApiException ? (err as ApiException<unknown>).code : undefined);
+const apiCode = (err: unknown): number | undefined => (err instanceof KubeRequestError ? err.code : err instanceof ApiException ? (err as ApiException<unknown>).code : undefined);
 
 /** Where one custom object lives; `namespace` absent for cluster-scoped kinds. */
 export interface CustomObjectRef extends ClusterCustomResource {
@@ -127,21 +133,16 @@ export interface CustomObjectRef extends ClusterCustomResource {
 type StoredObject<S> = { metadata?: { resourceVersion?: string; generation?: number }; status?: S };
 
 /**
- * A StatusClient for custom resources on client-node's CustomObjectsApi. `locate` turns the
+ * A StatusClient for custom resources, on kubeRequest's pooled connections. `locate` turns the
  * writer's name (an object name, or any key the caller uses) into the object's coordinates.
  */
 export function createCustomObjectStatusClient<S>(kc: KubeConfig, locate: (name: string) => CustomObjectRef): StatusClient<S> {
-  const api = kc.makeApiClient(CustomObjectsApi);
-  const get = (ref: CustomObjectRef): Promise<StoredObject<S>> =>
-    (ref.namespace === undefined ? api.getClusterCustomObject(ref) : api.getNamespacedCustomObject({ ...ref, namespace: ref.namespace })) as Promise<StoredObject<S>>;
-  const patch = (ref: CustomObjectRef, body: object): Promise<StoredObject<S>> => {
-    const options = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-    return (ref.namespace === undefined ? api.patchClusterCustomObjectStatus({ ...ref, body }, options) : api.patchNamespacedCustomObjectStatus({ ...ref, namespace: ref.namespace, body }, options)) as Promise<StoredObject<S>>;
-  };
+  const pathOf = (ref: CustomObjectRef): string =>
+    `/apis/${ref.group}/${ref.version}${ref.namespace === undefined ? '' : `/namespaces/${encodeURIComponent(ref.namespace)}`}/${ref.plural}/${encodeURIComponent(ref.name)}`;
   return {
     async read(name) {
       try {
-        const obj = await get(locate(name));
+        const obj = (await kubeRequest(kc, 'GET', pathOf(locate(name)))) as StoredObject<S>;
         return {
           resourceVersion: obj.metadata?.resourceVersion ?? '',
           ...(obj.metadata?.generation !== undefined ? { generation: obj.metadata.generation } : {}),
@@ -155,7 +156,8 @@ export function createCustomObjectStatusClient<S>(kc: KubeConfig, locate: (name:
     async patchStatus(name, resourceVersion, status) {
       // A JSON merge patch replaces lists whole, so stale conditions cannot survive; the
       // resourceVersion in the body makes the API server answer 409 if the object moved on.
-      const updated = await patch(locate(name), { metadata: { resourceVersion }, status });
+      const body = { metadata: { resourceVersion }, status };
+      const updated = (await kubeRequest(kc, 'PATCH', `${pathOf(locate(name))}/status`, body, 'application/merge-patch+json')) as StoredObject<S>;
       return updated.metadata?.resourceVersion ?? '';
     },
     isConflict: (err) => apiCode(err) === 409,

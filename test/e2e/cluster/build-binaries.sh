@@ -39,6 +39,18 @@ fi
 
 command -v go >/dev/null || { log "go is not on PATH; a Go toolchain is needed to build the test control plane"; exit 1; }
 mkdir -p "$BIN" "$STAGES"
+
+# Several checkouts (or a test run and a benchmark) may start at once: one builds, the others wait.
+exec 9>"$CACHE_ROOT/$KEY.lock"
+if ! flock -n 9; then
+  log "another build of $KEY is running; waiting for it"
+  flock 9
+fi
+if complete; then
+  log "cache hit: $BIN"
+  echo "$BIN"
+  exit 0
+fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/weft-build.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 export GOFLAGS="${GOFLAGS:-} -mod=mod" GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" CGO_ENABLED=0
