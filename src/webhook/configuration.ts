@@ -1,11 +1,12 @@
 /**
  * The ValidatingWebhookConfiguration Weft's webhook is registered with, pure. One webhook,
- * `validation.istio.io`, for CREATE and UPDATE of the six networking.istio.io kinds Weft judges,
+ * `validation.istio.io`, for CREATE and UPDATE of every networking.istio.io resource, as Istio
+ * registers it (kinds Weft does not know, such as EnvoyFilter from Istio's own CRDs, are allowed),
  * failurePolicy Ignore (ADR 0050): when discovery is down, apply goes through and status reports.
  * caBundle is never set here: the discovery process that holds the CA patches it in.
  */
 import type { ManifestObject } from '../kube/manifests.ts';
-import { ISTIO_KINDS, ISTIO_NETWORKING_GROUP } from '../model/kinds.ts';
+import { ISTIO_NETWORKING_GROUP } from '../model/kinds.ts';
 import { VALIDATE_PATH } from './server.ts';
 
 export const WEBHOOK_NAME = 'validation.istio.io';
@@ -25,7 +26,7 @@ export function validatingWebhook(clientConfig: ClientConfig): Record<string, un
         operations: ['CREATE', 'UPDATE'],
         apiGroups: [ISTIO_NETWORKING_GROUP],
         apiVersions: ['*'],
-        resources: Object.values(ISTIO_KINDS).map((k) => k.plural).sort(),
+        resources: ['*'],
         scope: '*',
       },
     ],
