@@ -15,6 +15,14 @@ import { createAdsServer, createDebugHandlers, createSnapshotCache, createXdsMet
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { createRegistrySource } from './registry-source.ts';
 import { untilAborted } from '../runtime/abort.ts';
+import { startWebhook, type RunningWebhook, type WebhookOptions } from '../webhook/index.ts';
+
+export interface DiscoveryPorts {
+  readonly xds: number;
+  readonly monitoring: number;
+  /** Present when the webhook is on. */
+  readonly webhook?: number;
+}
 
 export interface DiscoveryOptions {
   readonly kc: KubeConfig;
@@ -29,8 +37,10 @@ export interface DiscoveryOptions {
   readonly leaseNamespace: string;
   readonly identity: string;
   readonly signal: AbortSignal;
+  /** The validating webhook (istiod's 15017); absent: off. */
+  readonly webhook?: WebhookOptions;
   /** Called once serving, with the bound ports (port 0 picks free ones). */
-  readonly onServing?: (ports: { readonly xds: number; readonly monitoring: number }) => void;
+  readonly onServing?: (ports: DiscoveryPorts) => void;
 }
 
 function json(view: () => unknown): Route {
@@ -74,6 +84,8 @@ export async function runDiscovery(options: DiscoveryOptions): Promise<void> {
     routes: { '/debug/syncz': debug.syncz, '/debug/config_dump': debug.configDump, ...registryRoutes(pipeline) },
   });
   const xdsPort = await ads.listen(options.grpcHost, options.grpcPort);
+  // Before the informers: the webhook needs no cache, and the API server may call it at once.
+  const webhook: RunningWebhook | undefined = options.webhook === undefined ? undefined : await startWebhook(kc, clock, log, options.webhook);
   await Promise.all([source.start(), config.start()]);
   await pipeline.flush();
   synced = true;
@@ -88,11 +100,13 @@ export async function runDiscovery(options: DiscoveryOptions): Promise<void> {
     });
     elector.start();
   }
-  log.info({ xds: xdsPort, monitoring: monitoring.port }, 'discovery serving');
-  options.onServing?.({ xds: xdsPort, monitoring: monitoring.port });
+  const ports: DiscoveryPorts = { xds: xdsPort, monitoring: monitoring.port, ...(webhook === undefined ? {} : { webhook: webhook.port }) };
+  log.info(ports, 'discovery serving');
+  options.onServing?.(ports);
   await untilAborted(options.signal);
   log.info('discovery draining');
   await ads.drain(5_000);
+  await webhook?.stop();
   await elector?.stop();
   pipeline.stop();
   await Promise.all([source.stop(), config.stop()]);

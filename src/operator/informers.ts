@@ -4,6 +4,7 @@
  * Namespaces (to tell a pre-existing namespace from one Weft created).
  */
 import {
+  AdmissionregistrationV1Api,
   AppsV1Api,
   AutoscalingV2Api,
   CoreV1Api,
@@ -37,6 +38,7 @@ export function childListWatches(kc: KubeConfig, onList?: (kind: string) => void
   const policy = kc.makeApiClient(PolicyV1Api);
   const autoscaling = kc.makeApiClient(AutoscalingV2Api);
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+  const admission = kc.makeApiClient(AdmissionregistrationV1Api);
   const labelSelector = MANAGED_SELECTOR;
   const p = { labelSelector };
   const kinds: [string, string, string, () => Promise<List>][] = [
@@ -50,6 +52,12 @@ export function childListWatches(kc: KubeConfig, onList?: (kind: string) => void
     ['RoleBinding', 'rbac.authorization.k8s.io/v1', '/apis/rbac.authorization.k8s.io/v1/rolebindings', () => asList(rbac.listRoleBindingForAllNamespaces(p))],
     ['ClusterRole', 'rbac.authorization.k8s.io/v1', '/apis/rbac.authorization.k8s.io/v1/clusterroles', () => asList(rbac.listClusterRole(p))],
     ['ClusterRoleBinding', 'rbac.authorization.k8s.io/v1', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', () => asList(rbac.listClusterRoleBinding(p))],
+    [
+      'ValidatingWebhookConfiguration',
+      'admissionregistration.k8s.io/v1',
+      '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+      () => asList(admission.listValidatingWebhookConfiguration(p)),
+    ],
   ];
   return kinds.map(([kind, apiVersion, path, list]) => ({ kind, apiVersion, listWatch: makeListWatch(kc, path, list, labelSelector, () => onList?.(kind)) }));
 }
