@@ -3,7 +3,9 @@
  *
  * - Producers call `setResources(group, set)` (replace the given types) or `updateResources`
  *   (upsert/remove names of one type). A publish is checked for consistency first and refused
- *   as a whole if it fails, so clients keep the last good state.
+ *   as a whole if it fails, so clients keep the last good state. The check and the commit cost
+ *   O(change): a reference index (which CDS names which EDS, which LDS names which RDS) is kept
+ *   incrementally, see consistency.ts.
  * - Identical resources in different groups are the same object (interned by version): groups
  *   share bytes, they do not copy them.
  * - Watches are indexed by (group, type, name); a change wakes only the watchers of the changed
@@ -14,10 +16,10 @@
  * and must only record the change and schedule their own work.
  */
 import type { Logger } from '../log.ts';
-import { checkConsistency } from './consistency.ts';
+import { checkConsistency, createReferenceIndex, indexPatch, patchIsConsistent, type ReferenceIndex } from './consistency.ts';
 import { createPublish, type Publish } from './publish.ts';
 import { encodeResource, type ResourceInput, type XdsResource } from './resource.ts';
-import { ADS_ORDER, SHORT_NAMES, TYPE_URLS, type XdsTypeUrl } from './type-urls.ts';
+import { ADS_ORDER, SHORT_NAMES, type XdsTypeUrl } from './type-urls.ts';
 
 export type ResourceSet = Partial<Readonly<Record<XdsTypeUrl, readonly ResourceInput[]>>>;
 
@@ -58,6 +60,11 @@ export interface CacheStats {
   readonly resources: number;
   readonly encodedBytes: number;
   readonly namedWatches: number;
+  /**
+   * Resource entries examined by publishes so far (patch entries, plus the current names of each
+   * type a setResources replaces). Tests use it to check that a publish costs O(change).
+   */
+  readonly publishWork: number;
 }
 
 export interface SnapshotCacheOptions {
@@ -72,6 +79,7 @@ interface GroupState {
   readonly resources: TypeMap<Map<string, XdsResource>>;
   readonly watchers: TypeMap<Map<string, Set<Watcher>>>;
   readonly wildcards: TypeMap<Set<Watcher>>;
+  readonly references: ReferenceIndex;
 }
 
 interface Interned {
@@ -85,11 +93,12 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
   const interned = new Map<string, Interned>();
   const encoded = new WeakMap<ResourceInput, XdsResource>();
   const onConverged = options.onConverged ?? ((): void => undefined);
+  let work = 0;
 
   function groupState(group: string): GroupState {
     let state = groups.get(group);
     if (state === undefined) {
-      state = { resources: new Map(), watchers: new Map(), wildcards: new Map() };
+      state = { resources: new Map(), watchers: new Map(), wildcards: new Map(), references: createReferenceIndex() };
       for (const typeUrl of ADS_ORDER) {
         state.resources.set(typeUrl, new Map());
         state.watchers.set(typeUrl, new Map());
@@ -139,53 +148,60 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
     if (--entry.refs === 0) interned.delete(resource.version);
   }
 
-  /** Validates the candidate state, swaps it in, and wakes the watchers of what changed. */
-  function publish(group: string, candidate: TypeMap<Map<string, XdsResource>>, problems: string[], referencesUnchanged = false): PublishOutcome {
+  /** Validates the patch, commits it, and wakes the watchers of what changed. O(patch). */
+  function publish(group: string, patch: Map<XdsTypeUrl, Map<string, XdsResource | undefined>>, problems: string[]): PublishOutcome {
     const state = groupState(group);
-    const next = new Map(state.resources);
-    for (const [typeUrl, resources] of candidate) next.set(typeUrl, resources);
-    if (!referencesUnchanged) problems.push(...checkConsistency(next));
+    for (const typePatch of patch.values()) work += typePatch.size;
+    if (problems.length === 0 && !patchIsConsistent(state.resources, patch, state.references)) problems.push(...checkConsistency(patched(state, patch)));
     if (problems.length > 0) {
       log.warn({ group, problems: problems.slice(0, 20), count: problems.length }, 'refused inconsistent resources');
       return { ok: false, problems };
     }
-    const changes: TypeMap<string[]> = new Map();
-    for (const [typeUrl, resources] of candidate) {
-      const names = commitType(typeMap(state.resources, typeUrl), resources);
-      if (names.length > 0) changes.set(typeUrl, names);
-    }
+    indexPatch(state.resources, patch, state.references);
     const control = createPublish((_publish, seconds) => {
       onConverged(seconds);
     });
     let changed = 0;
     for (const typeUrl of ADS_ORDER) {
-      const names = changes.get(typeUrl);
-      if (names === undefined) continue;
-      changed += names.length;
-      notify(state, typeUrl, names, control);
+      const typePatch = patch.get(typeUrl);
+      if (typePatch === undefined || typePatch.size === 0) continue;
+      commitType(typeMap(state.resources, typeUrl), typePatch);
+      changed += typePatch.size;
+      notify(state, typeUrl, [...typePatch.keys()], control);
     }
     control.sealed();
     if (changed > 0) log.info({ group, publish: control.id, changed }, 'published resources');
     return { ok: true, publish: control, changed };
   }
 
-  /** Replaces `current` by `next` in place; returns the names whose version changed. */
-  function commitType(current: Map<string, XdsResource>, next: Map<string, XdsResource>): string[] {
-    const changed: string[] = [];
-    for (const [name, resource] of next) {
+  /** The state with `patch` applied, as new maps (failure path only: O(group)). */
+  function patched(state: GroupState, patch: ReadonlyMap<XdsTypeUrl, ReadonlyMap<string, XdsResource | undefined>>): TypeMap<Map<string, XdsResource>> {
+    const next = new Map<XdsTypeUrl, Map<string, XdsResource>>();
+    for (const [typeUrl, current] of state.resources) {
+      work += current.size;
+      const copy = new Map(current);
+      for (const [name, resource] of patch.get(typeUrl) ?? []) {
+        if (resource === undefined) copy.delete(name);
+        else copy.set(name, resource);
+      }
+      next.set(typeUrl, copy);
+    }
+    return next;
+  }
+
+  function commitType(current: Map<string, XdsResource>, typePatch: ReadonlyMap<string, XdsResource | undefined>): void {
+    for (const [name, resource] of typePatch) {
       const old = current.get(name);
-      if (old?.version === resource.version) continue;
-      current.set(name, acquire(resource));
+      if (resource === undefined) current.delete(name);
+      else current.set(name, acquire(resource));
       if (old !== undefined) release(old);
-      changed.push(name);
     }
-    for (const [name, old] of current) {
-      if (next.has(name)) continue;
-      current.delete(name);
-      release(old);
-      changed.push(name);
-    }
-    return changed;
+  }
+
+  /** Adds `resource` under `name` to the patch unless the group already holds that version. */
+  function patchIn(typePatch: Map<string, XdsResource | undefined>, current: ReadonlyMap<string, XdsResource>, name: string, resource: XdsResource | undefined): void {
+    if (current.get(name)?.version === resource?.version) typePatch.delete(name);
+    else typePatch.set(name, resource);
   }
 
   function notify(state: GroupState, typeUrl: XdsTypeUrl, names: readonly string[], control: Publish): void {
@@ -207,31 +223,34 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
   const cache: SnapshotCache = {
     setResources(group, resources) {
       const problems: string[] = [];
-      const candidate: TypeMap<Map<string, XdsResource>> = new Map();
+      const patch = new Map<XdsTypeUrl, Map<string, XdsResource | undefined>>();
+      const state = groupState(group);
       for (const typeUrl of ADS_ORDER) {
         const inputs = resources[typeUrl];
         if (inputs === undefined) continue;
-        const into = new Map<string, XdsResource>();
-        encodeAll(typeUrl, inputs, into, problems);
-        candidate.set(typeUrl, into);
+        const next = new Map<string, XdsResource>();
+        encodeAll(typeUrl, inputs, next, problems);
+        const current = typeMap(state.resources, typeUrl);
+        const typePatch = new Map<string, XdsResource | undefined>();
+        for (const [name, resource] of next) patchIn(typePatch, current, name, resource);
+        for (const name of current.keys()) if (!next.has(name)) typePatch.set(name, undefined);
+        work += current.size;
+        patch.set(typeUrl, typePatch);
       }
-      return publish(group, candidate, problems);
+      return publish(group, patch, problems);
     },
     updateResources(group, typeUrl, change) {
       const problems: string[] = [];
-      const into = new Map(typeMap(groupState(group).resources, typeUrl));
-      for (const name of change.remove ?? []) into.delete(name);
+      const current = typeMap(groupState(group).resources, typeUrl);
+      const typePatch = new Map<string, XdsResource | undefined>();
+      for (const name of change.remove ?? []) if (current.has(name)) typePatch.set(name, undefined);
       const upserts = new Map<string, XdsResource>();
       encodeAll(typeUrl, change.upsert ?? [], upserts, problems);
-      // Updating existing EDS/RDS names cannot break consistency: skip the O(group) check.
-      const current = typeMap(groupState(group).resources, typeUrl);
-      const referencesUnchanged = (typeUrl === TYPE_URLS.endpoint || typeUrl === TYPE_URLS.route) && (change.remove ?? []).length === 0 && [...upserts.keys()].every((name) => current.has(name));
-      for (const [name, resource] of upserts) into.set(name, resource);
-      return publish(group, new Map([[typeUrl, into]]), problems, referencesUnchanged);
+      for (const [name, resource] of upserts) patchIn(typePatch, current, name, resource);
+      return publish(group, new Map([[typeUrl, typePatch]]), problems);
     },
     removeGroup(group) {
-      const empty: TypeMap<Map<string, XdsResource>> = new Map(ADS_ORDER.map((t) => [t, new Map<string, XdsResource>()]));
-      const outcome = publish(group, empty, []);
+      const outcome = cache.setResources(group, Object.fromEntries(ADS_ORDER.map((t) => [t, []])));
       const state = groups.get(group);
       const watched = state !== undefined && ADS_ORDER.some((t) => typeMap(state.watchers, t).size > 0 || typeMap(state.wildcards, t).size > 0);
       if (!watched) groups.delete(group);
@@ -260,7 +279,7 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
       for (const { resource } of interned.values()) encodedBytes += resource.body.length;
       let namedWatches = 0;
       for (const state of groups.values()) for (const byName of state.watchers.values()) for (const set of byName.values()) namedWatches += set.size;
-      return { groups: groups.size, resources: interned.size, encodedBytes, namedWatches };
+      return { groups: groups.size, resources: interned.size, encodedBytes, namedWatches, publishWork: work };
     },
   };
   return cache;
