@@ -45,14 +45,23 @@ export interface SnapshotCache {
   names(group: string, typeUrl: XdsTypeUrl): Iterable<string>;
   watch(group: string, typeUrl: XdsTypeUrl, name: string, watcher: Watcher): void;
   unwatch(group: string, typeUrl: XdsTypeUrl, name: string, watcher: Watcher): void;
+  /**
+   * Watches every name of `names` with one entry per distinct set: streams that subscribe the
+   * same (interned, immutable) set share it, so the cost is per distinct set, not per stream.
+   * The set is keyed by identity and must not change while watched.
+   */
+  watchSet(group: string, typeUrl: XdsTypeUrl, names: ReadonlySet<string>, watcher: Watcher): void;
+  unwatchSet(group: string, typeUrl: XdsTypeUrl, names: ReadonlySet<string>, watcher: Watcher): void;
   watchAll(group: string, typeUrl: XdsTypeUrl, watcher: Watcher): void;
   unwatchAll(group: string, typeUrl: XdsTypeUrl, watcher: Watcher): void;
   groups(): readonly string[];
+  /** Changes whenever any resource of `typeUrl` in `group` changes (keys shared responses). */
+  generation(group: string, typeUrl: XdsTypeUrl): number;
   stats(): CacheStats;
 }
 
 /** What the ADS server needs: reads and watches, never writes. */
-export type WatchableCache = Pick<SnapshotCache, 'get' | 'names' | 'watch' | 'unwatch' | 'watchAll' | 'unwatchAll'>;
+export type WatchableCache = Pick<SnapshotCache, 'get' | 'names' | 'watch' | 'unwatch' | 'watchSet' | 'unwatchSet' | 'watchAll' | 'unwatchAll' | 'generation'>;
 
 export interface CacheStats {
   readonly groups: number;
@@ -79,6 +88,10 @@ interface GroupState {
   readonly resources: TypeMap<Map<string, XdsResource>>;
   readonly watchers: TypeMap<Map<string, Set<Watcher>>>;
   readonly wildcards: TypeMap<Set<Watcher>>;
+  /** Watched name sets → their watchers, and name → the watched sets holding it. */
+  readonly setWatchers: TypeMap<Map<ReadonlySet<string>, Set<Watcher>>>;
+  readonly setsByName: TypeMap<Map<string, Set<ReadonlySet<string>>>>;
+  readonly generations: TypeMap<number>;
   readonly references: ReferenceIndex;
 }
 
@@ -94,12 +107,16 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
   const encoded = new WeakMap<ResourceInput, XdsResource>();
   const onConverged = options.onConverged ?? ((): void => undefined);
   let work = 0;
+  let generation = 0;
 
   function groupState(group: string): GroupState {
     let state = groups.get(group);
     if (state === undefined) {
-      state = { resources: new Map(), watchers: new Map(), wildcards: new Map(), references: createReferenceIndex() };
+      state = { resources: new Map(), watchers: new Map(), wildcards: new Map(), setWatchers: new Map(), setsByName: new Map(), generations: new Map(), references: createReferenceIndex() };
       for (const typeUrl of ADS_ORDER) {
+        state.setWatchers.set(typeUrl, new Map());
+        state.setsByName.set(typeUrl, new Map());
+        state.generations.set(typeUrl, 0);
         state.resources.set(typeUrl, new Map());
         state.watchers.set(typeUrl, new Map());
         state.wildcards.set(typeUrl, new Set());
@@ -166,6 +183,7 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
       const typePatch = patch.get(typeUrl);
       if (typePatch === undefined || typePatch.size === 0) continue;
       commitType(typeMap(state.resources, typeUrl), typePatch);
+      state.generations.set(typeUrl, ++generation);
       changed += typePatch.size;
       notify(state, typeUrl, [...typePatch.keys()], control);
     }
@@ -206,18 +224,48 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
 
   function notify(state: GroupState, typeUrl: XdsTypeUrl, names: readonly string[], control: Publish): void {
     for (const watcher of typeMap(state.wildcards, typeUrl)) watcher.onChange(typeUrl, names, control);
-    const byName = typeMap(state.watchers, typeUrl);
     const named = new Map<Watcher, string[]>();
+    const add = (watcher: Watcher, name: string): void => {
+      const list = named.get(watcher);
+      if (list === undefined) named.set(watcher, [name]);
+      else list.push(name);
+    };
+    const byName = typeMap(state.watchers, typeUrl);
+    const setsByName = typeMap(state.setsByName, typeUrl);
+    const setWatchers = typeMap(state.setWatchers, typeUrl);
     for (const name of names) {
-      const watchers = byName.get(name);
-      if (watchers === undefined) continue;
-      for (const watcher of watchers) {
-        let list = named.get(watcher);
-        if (list === undefined) named.set(watcher, (list = []));
-        list.push(name);
-      }
+      for (const watcher of byName.get(name) ?? []) add(watcher, name);
+      for (const set of setsByName.get(name) ?? []) for (const watcher of setWatchers.get(set) ?? []) add(watcher, name);
     }
     for (const [watcher, list] of named) watcher.onChange(typeUrl, list, control);
+  }
+
+  function watchSet(state: GroupState, typeUrl: XdsTypeUrl, names: ReadonlySet<string>, watcher: Watcher): void {
+    const setWatchers = typeMap(state.setWatchers, typeUrl);
+    let watchers = setWatchers.get(names);
+    if (watchers === undefined) {
+      setWatchers.set(names, (watchers = new Set()));
+      const setsByName = typeMap(state.setsByName, typeUrl);
+      for (const name of names) {
+        let sets = setsByName.get(name);
+        if (sets === undefined) setsByName.set(name, (sets = new Set()));
+        sets.add(names);
+      }
+    }
+    watchers.add(watcher);
+  }
+
+  function unwatchSet(state: GroupState, typeUrl: XdsTypeUrl, names: ReadonlySet<string>, watcher: Watcher): void {
+    const setWatchers = typeMap(state.setWatchers, typeUrl);
+    const watchers = setWatchers.get(names);
+    if (watchers === undefined || !watchers.delete(watcher) || watchers.size > 0) return;
+    setWatchers.delete(names);
+    const setsByName = typeMap(state.setsByName, typeUrl);
+    for (const name of names) {
+      const sets = setsByName.get(name);
+      sets?.delete(names);
+      if (sets?.size === 0) setsByName.delete(name);
+    }
   }
 
   const cache: SnapshotCache = {
@@ -252,7 +300,7 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
     removeGroup(group) {
       const outcome = cache.setResources(group, Object.fromEntries(ADS_ORDER.map((t) => [t, []])));
       const state = groups.get(group);
-      const watched = state !== undefined && ADS_ORDER.some((t) => typeMap(state.watchers, t).size > 0 || typeMap(state.wildcards, t).size > 0);
+      const watched = state !== undefined && ADS_ORDER.some((t) => typeMap(state.watchers, t).size > 0 || typeMap(state.wildcards, t).size > 0 || typeMap(state.setWatchers, t).size > 0);
       if (!watched) groups.delete(group);
       return outcome;
     },
@@ -271,6 +319,14 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
       set.delete(watcher);
       if (set.size === 0) byName?.delete(name);
     },
+    watchSet: (group, typeUrl, names, watcher) => {
+      watchSet(groupState(group), typeUrl, names, watcher);
+    },
+    unwatchSet(group, typeUrl, names, watcher) {
+      const state = groups.get(group);
+      if (state !== undefined) unwatchSet(state, typeUrl, names, watcher);
+    },
+    generation: (group, typeUrl) => groups.get(group)?.generations.get(typeUrl) ?? 0,
     watchAll: (group, typeUrl, watcher) => void typeMap(groupState(group).wildcards, typeUrl).add(watcher),
     unwatchAll: (group, typeUrl, watcher) => void groups.get(group)?.wildcards.get(typeUrl)?.delete(watcher),
     groups: () => [...groups.keys()].sort(),
@@ -278,7 +334,10 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
       let encodedBytes = 0;
       for (const { resource } of interned.values()) encodedBytes += resource.body.length;
       let namedWatches = 0;
-      for (const state of groups.values()) for (const byName of state.watchers.values()) for (const set of byName.values()) namedWatches += set.size;
+      for (const state of groups.values()) {
+        for (const byName of state.watchers.values()) for (const set of byName.values()) namedWatches += set.size;
+        for (const byName of state.setsByName.values()) for (const sets of byName.values()) namedWatches += sets.size;
+      }
       return { groups: groups.size, resources: interned.size, encodedBytes, namedWatches, publishWork: work };
     },
   };
