@@ -137,16 +137,19 @@ export interface StreamCore {
   /** A fresh (nonce, version_info) pair (item 3). */
   nextIds(): { readonly nonce: string; readonly version: string };
   /**
-   * Response sharing: when the stream's held versions are a table other streams hold too, the
-   * outcome of a flush is a function of (table, group, subscription, cache generation). Returns
-   * the slot to look up / record in, or undefined when the stream's state is its own.
+   * Response sharing: when the stream's held versions are exactly a shared table, the outcome of
+   * a flush is a function of (table, group, subscription, cache generation). Returns the slot to
+   * look up / record in, or undefined when the stream's state is its own.
    */
   memoSlot(state: TypeState): MemoSlot | undefined;
   /** The transition recorded in `slot`, if any. */
   recall(slot: MemoSlot): Transition | undefined;
   /** Replays a recorded transition: adopt its table and send its bytes (if any). */
   replay(state: TypeState, transition: Transition, startedAtNs: bigint): void;
-  /** Records the outcome of a flush computed from `slot` (held already updated). */
+  /**
+   * Records the outcome of a flush computed from `slot` (held already updated) when other streams
+   * still hold the table, and moves the stream onto the resulting shared table.
+   */
   remember(state: TypeState, slot: MemoSlot, response: EncodedResponse | undefined): void;
   /** Writes one response; records it as in flight for `state`. */
   send(state: TypeState, bytes: Buffer, version: string, nonce: string, resources: ReadonlyMap<string, string>, startedAtNs: bigint): void;
@@ -281,7 +284,7 @@ export function createStreamCore(ctx: StreamContext, writer: TransportWriter, fl
     },
     memoSlot(state) {
       const table = state.held.pureTable;
-      if (table === undefined || table.holders < 2) return undefined;
+      if (table === undefined) return undefined;
       const key = `${core.group}\u0000${state.names.id}\u0000${state.wildcard ? 1 : 0}${state.mustRespond ? 1 : 0}\u0000${ctx.cache.generation(core.group, state.typeUrl)}`;
       return { table, key };
     },
@@ -295,6 +298,8 @@ export function createStreamCore(ctx: StreamContext, writer: TransportWriter, fl
       else core.send(state, response.bytes, response.version, response.nonce, response.carried, startedAtNs);
     },
     remember(state, slot, response) {
+      // Alone on the table: nobody can replay the transition, keep the cheap private overlay.
+      if (slot.table.holders < 2) return;
       const next = state.held.pureTable ?? state.held.snapshot();
       state.held.adopt(next);
       const transitions = slot.table.transitions;
@@ -330,7 +335,7 @@ export function createStreamCore(ctx: StreamContext, writer: TransportWriter, fl
     schedule() {
       if (scheduled || core.closed) return;
       scheduled = true;
-      setImmediate(runFlush);
+      queueMicrotask(runFlush);
     },
     close() {
       if (core.closed) return;
