@@ -40,25 +40,18 @@ describe('parseMeshConfig', () => {
 
 describe('nextMeshState', () => {
   const good: MeshConfigState = { source: 'present', resourceVersion: '1', mesh: { ...DEFAULT_MESH_CONFIG, outboundTrafficPolicy: 'REGISTRY_ONLY' } };
-  it.each<[string, MeshConfigState, Parameters<typeof nextMeshState>[1], MeshConfigState]>([
-    ['a valid ConfigMap is in force', INITIAL_MESH_STATE, { metadata: { resourceVersion: '1' }, data: { mesh: 'outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n' } }, good],
-    [
-      'malformed YAML keeps the last good config and reports',
-      good,
-      { metadata: { resourceVersion: '2' }, data: { mesh: 'outboundTrafficPolicy: [' } },
-      { source: 'present', resourceVersion: '2', mesh: good.mesh, error: expect.stringMatching(/^malformed YAML/) },
-    ],
-    [
-      'an invalid mode keeps the last good config and reports',
-      good,
-      { metadata: { resourceVersion: '3' }, data: { mesh: 'outboundTrafficPolicy: {mode: DENY}\n' } },
-      { source: 'present', resourceVersion: '3', mesh: good.mesh, error: expect.stringMatching(/mode: "DENY"/) },
-    ],
-    ['a fixed ConfigMap clears the error', { ...good, error: 'x' }, { metadata: { resourceVersion: '4' }, data: { mesh: '' } }, { source: 'present', resourceVersion: '4', mesh: DEFAULT_MESH_CONFIG }],
-    ['no mesh key: defaults', good, { data: {} }, { source: 'present', mesh: DEFAULT_MESH_CONFIG }],
-    ['deleted: defaults', good, undefined, INITIAL_MESH_STATE],
-  ])('%s', (_name, previous, configMap, expected) => {
-    expect(nextMeshState(previous, configMap)).toEqual(expected);
+  it.each<[string, MeshConfigState, Parameters<typeof nextMeshState>[1], MeshConfigState, RegExp | undefined]>([
+    ['a valid ConfigMap is in force', INITIAL_MESH_STATE, { metadata: { resourceVersion: '1' }, data: { mesh: 'outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n' } }, good, undefined],
+    ['malformed YAML keeps the last good config and reports', good, { metadata: { resourceVersion: '2' }, data: { mesh: 'outboundTrafficPolicy: [' } }, { source: 'present', resourceVersion: '2', mesh: good.mesh }, /^malformed YAML/],
+    ['an invalid mode keeps the last good config and reports', good, { metadata: { resourceVersion: '3' }, data: { mesh: 'outboundTrafficPolicy: {mode: DENY}\n' } }, { source: 'present', resourceVersion: '3', mesh: good.mesh }, /mode: "DENY"/],
+    ['a fixed ConfigMap clears the error', { ...good, error: 'x' }, { metadata: { resourceVersion: '4' }, data: { mesh: '' } }, { source: 'present', resourceVersion: '4', mesh: DEFAULT_MESH_CONFIG }, undefined],
+    ['no mesh key: defaults', good, { data: {} }, { source: 'present', mesh: DEFAULT_MESH_CONFIG }, undefined],
+    ['deleted: defaults', good, undefined, INITIAL_MESH_STATE, undefined],
+  ])('%s', (_name, previous, configMap, expected, error) => {
+    const { error: got, ...state } = nextMeshState(previous, configMap);
+    expect(state).toEqual(expected);
+    if (error === undefined) expect(got).toBeUndefined();
+    else expect(got).toMatch(error);
   });
 });
 
