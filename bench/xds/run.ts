@@ -1,5 +1,8 @@
 /**
- * `npm run bench:xds [-- --json] [-- --peer go-control-plane] [--streams N] [--services N] [--changes N]`
+ * `npm run bench:xds [-- --json] [-- --peer go-control-plane] [--streams N] [--services N] [--changes N]
+ *   [--only w1-sotw,w1-delta,w2,churn]`
+ *
+ * `--only` runs just the listed phases (comma-separated); the others are reported as `-`.
  *
  * Workload 1: N services (clusters, 10-endpoint CLAs, listener + routes) to `--streams` SotW
  * streams, then the same with delta streams. Workload 2: 100 proxyless-gRPC-shaped clients, one
@@ -25,6 +28,18 @@ interface Options {
   readonly changes: number;
   readonly churn: number;
   readonly phaseTimeoutMs: number;
+  /** Phases to run; all when absent. */
+  readonly only: ReadonlySet<Phase>;
+}
+
+const PHASES = ['w1-sotw', 'w1-delta', 'w2', 'churn'] as const;
+type Phase = (typeof PHASES)[number];
+
+function parseOnly(value: string | undefined): ReadonlySet<Phase> {
+  if (value === undefined) return new Set(PHASES);
+  const picked = value.split(',').filter((p) => p !== '');
+  for (const p of picked) if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--only: unknown phase ${p} (known: ${PHASES.join(', ')})`);
+  return new Set(picked as Phase[]);
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -33,6 +48,7 @@ function parseArgs(argv: readonly string[]): Options {
     return i >= 0 ? Number(argv[i + 1]) : fallback;
   };
   const peerAt = argv.indexOf('--peer');
+  const onlyAt = argv.indexOf('--only');
   return {
     json: argv.includes('--json'),
     peer: peerAt >= 0 ? argv[peerAt + 1] : undefined,
@@ -42,6 +58,7 @@ function parseArgs(argv: readonly string[]): Options {
     changes: value('--changes', 5),
     churn: value('--churn', 10_000),
     phaseTimeoutMs: value('--phase-timeout-s', 120) * 1000,
+    only: parseOnly(onlyAt >= 0 ? argv[onlyAt + 1] : process.env.WEFT_BENCH_ONLY_FIRST === '1' ? 'w1-sotw' : undefined),
   };
 }
 
@@ -105,6 +122,10 @@ function startClient(): Promise<Client> {
       }),
   };
   return client.next('ready').then(() => client);
+}
+
+function notRun(): Figures {
+  return { initialSyncMs: NaN, endpointP50Ms: NaN, endpointP99Ms: NaN, routeP50Ms: NaN, routeP99Ms: NaN, endpointBytesPerChange: NaN, routeBytesPerChange: NaN, rssPerStreamKb: NaN, heapPerStreamKb: NaN, cpuSeconds: NaN, clientCpuSeconds: NaN };
 }
 
 let armSeq = 0;
@@ -190,11 +211,11 @@ type SubjectResult = Record<'workload1Sotw' | 'workload1Delta' | 'workload2', Fi
 async function runSubject(start: () => Promise<Subject>, opts: Options): Promise<SubjectResult> {
   const subject = await start();
   try {
-    const workload1Sotw = await runWorkload(subject, opts, 'sotw', 'mesh');
-    const quick = process.env.WEFT_BENCH_ONLY_FIRST === '1';
-    const workload1Delta = quick ? workload1Sotw : await runWorkload(subject, opts, 'delta', 'mesh');
-    const workload2 = quick ? workload1Sotw : await runWorkload(subject, opts, 'sotw', 'grpc');
-    const churn = quick ? { heapBeforeMb: 0, heapAfterMb: 0, rssBeforeMb: 0, rssAfterMb: 0 } : await runChurn(subject, opts);
+    const run = (phase: Phase, kind: 'sotw' | 'delta', shape: 'mesh' | 'grpc'): Promise<Figures> => (opts.only.has(phase) ? runWorkload(subject, opts, kind, shape) : Promise.resolve(notRun()));
+    const workload1Sotw = await run('w1-sotw', 'sotw', 'mesh');
+    const workload1Delta = await run('w1-delta', 'delta', 'mesh');
+    const workload2 = await run('w2', 'sotw', 'grpc');
+    const churn = opts.only.has('churn') ? await runChurn(subject, opts) : { heapBeforeMb: NaN, heapAfterMb: NaN, rssBeforeMb: NaN, rssAfterMb: NaN };
     return { workload1Sotw, workload1Delta, workload2, churn };
   } finally {
     await subject.stop();

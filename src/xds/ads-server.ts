@@ -15,7 +15,7 @@ import { createXdsMetrics, type XdsMetrics } from './metrics.ts';
 import { decodeDeltaRequest, decodeSotwRequest, type DeltaRequest, type NodeInfo, type SotwRequest } from './requests.ts';
 import type { WatchableCache } from './snapshot-cache.ts';
 import { createSotwStream } from './sotw-stream.ts';
-import type { StreamContext, StreamCore, StreamKind, TransportWriter } from './stream-core.ts';
+import { createStreamShare, type StreamContext, type StreamCore, type StreamKind, type TransportWriter } from './stream-core.ts';
 import { describeStream, type StreamStatus } from './stream-status.ts';
 import { encodeControlPlane } from './wire.ts';
 
@@ -79,6 +79,7 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
   const controlPlane = encodeControlPlane(`weft/${instanceId}`);
   const resolveGroup = options.resolveGroup ?? ((): string => 'default');
   const live = new Map<number, LiveStream>();
+  const share = createStreamShare();
   let nextStreamId = 1;
   let draining = false;
   const server = new grpc.Server({
@@ -95,7 +96,7 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
       return;
     }
     const id = nextStreamId++;
-    const ctx: StreamContext = { id, kind, cache: options.cache, log, metrics, controlPlane, versionPrefix: instanceId, resolveGroup };
+    const ctx: StreamContext = { id, kind, share, cache: options.cache, log, metrics, controlPlane, versionPrefix: instanceId, resolveGroup };
     const writer: TransportWriter = { write: (bytes) => call.write(bytes), onceDrain: (listener) => call.once('drain', listener) };
     const stream = kind === 'sotw' ? createSotwStream(ctx, writer) : createDeltaStream(ctx, writer);
     live.set(id, { core: stream.core, call: call });

@@ -4,7 +4,8 @@
  */
 import { deltaFieldOf, type XdsResource } from './resource.ts';
 import { isGrpcClient, type DeltaRequest } from './requests.ts';
-import { createStreamCore, type StreamContext, type StreamCore, type TransportWriter, type TypeState } from './stream-core.ts';
+import type { NameSet } from './name-set.ts';
+import { createStreamCore, type EncodedResponse, type StreamContext, type StreamCore, type TransportWriter, type TypeState } from './stream-core.ts';
 import { allowsLegacyWildcard } from './type-urls.ts';
 import { encodeDeltaResponse } from './wire.ts';
 
@@ -31,21 +32,23 @@ export function createDeltaStream(ctx: StreamContext, writer: TransportWriter): 
       for (const [name, version] of request.initialResourceVersions) state.held.set(name, version);
       state.dirtyAll = true;
     }
-    subscribe(state, request, first);
-    unsubscribe(state, request.unsubscribe);
+    const names = ctx.share.nameSets.derive(state.names, request.subscribe, request.unsubscribe);
+    subscribe(state, request, first, names);
+    unsubscribe(state, request.unsubscribe, names);
+    core.setNames(state, names);
     if (first && state.wildcard) state.mustRespond = true;
     core.schedule();
   }
 
-  function subscribe(state: TypeState, request: DeltaRequest, first: boolean): void {
+  /** Applies `request.subscribe`; `names` is the new subscription (not yet in `state`). */
+  function subscribe(state: TypeState, request: DeltaRequest, first: boolean, names: NameSet): void {
     for (const name of request.subscribe) {
       if (name === '*') {
         core.setWildcard(state, true);
         state.dirtyAll = true;
         continue;
       }
-      if (state.names.has(name)) continue;
-      core.watchName(state, name);
+      if (state.names.has(name) || !names.has(name)) continue;
       // Item 9: a newly subscribed name is sent even if the client had it before, unless it
       // declared that exact version in this first request.
       if (!(first && request.initialResourceVersions.has(name))) state.held.delete(name);
@@ -55,14 +58,13 @@ export function createDeltaStream(ctx: StreamContext, writer: TransportWriter): 
     if (legacy) core.setWildcard(state, true);
   }
 
-  function unsubscribe(state: TypeState, names: readonly string[]): void {
-    for (const name of names) {
+  function unsubscribe(state: TypeState, unsubscribed: readonly string[], names: NameSet): void {
+    for (const name of unsubscribed) {
       if (name === '*') {
         core.setWildcard(state, false);
-        for (const held of [...state.held.keys()]) if (!state.names.has(held)) state.held.delete(held);
+        for (const held of [...state.held.keys()]) if (!names.has(held)) state.held.delete(held);
         continue;
       }
-      core.unwatchName(state, name);
       if (state.wildcard) {
         // Item 17: still covered by the wildcard, so tell the client again whether it exists.
         state.held.set(name, '');
@@ -83,6 +85,20 @@ export function createDeltaStream(ctx: StreamContext, writer: TransportWriter): 
 
   function flush(state: TypeState): void {
     const startedAtNs = process.hrtime.bigint();
+    const slot = core.memoSlot(state);
+    const recorded = slot === undefined ? undefined : core.recall(slot);
+    if (recorded !== undefined) {
+      core.replay(state, recorded, startedAtNs);
+      return;
+    }
+    const response = compute(state);
+    if (slot !== undefined) core.remember(state, slot, response);
+    if (response === undefined) core.releaseHolds(state);
+    else core.send(state, response.bytes, response.version, response.nonce, response.carried, startedAtNs);
+  }
+
+  /** The response `state` needs now, or undefined; updates `held` as if it were sent. */
+  function compute(state: TypeState): EncodedResponse | undefined {
     const resources: XdsResource[] = [];
     const removed: string[] = [];
     for (const name of candidates(state)) {
@@ -101,10 +117,7 @@ export function createDeltaStream(ctx: StreamContext, writer: TransportWriter): 
     }
     state.dirty.clear();
     state.dirtyAll = false;
-    if (resources.length === 0 && removed.length === 0 && !state.mustRespond) {
-      core.releaseHolds(state);
-      return;
-    }
+    if (resources.length === 0 && removed.length === 0 && !state.mustRespond) return undefined;
     const carried = new Map<string, string>();
     for (const resource of resources) {
       state.held.set(resource.name, resource.version);
@@ -115,8 +128,7 @@ export function createDeltaStream(ctx: StreamContext, writer: TransportWriter): 
       else state.held.delete(name);
       carried.set(name, '');
     }
-    const version = core.nextVersion();
-    const nonce = core.nextNonce();
+    const { version, nonce } = core.nextIds();
     const bytes = encodeDeltaResponse({
       systemVersionInfo: version,
       typeUrl: state.typeUrl,
@@ -125,7 +137,7 @@ export function createDeltaStream(ctx: StreamContext, writer: TransportWriter): 
       resourceFields: resources.map(deltaFieldOf),
       removed,
     });
-    core.send(state, bytes, version, nonce, carried, startedAtNs);
+    return { bytes, version, nonce, carried };
   }
 
   return { core, handle };

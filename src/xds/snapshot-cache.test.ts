@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { apiListener, cluster, loadAssignment, mergeSets, routeConfig, routeTo, service } from './fixtures.ts';
 import type { Publish } from './publish.ts';
-import { createSnapshotCache, type Watcher } from './snapshot-cache.ts';
+import { createSnapshotCache, type SnapshotCache, type Watcher } from './snapshot-cache.ts';
 import { TYPE_URLS, type XdsTypeUrl } from './type-urls.ts';
 
 const log = pino({ level: 'silent' });
@@ -107,6 +107,47 @@ describe('snapshot cache', () => {
     expect(cache.updateResources('g', EDS, { upsert: [loadAssignment('orphan', [])] }).ok).toBe(false);
     expect(cache.updateResources('g', EDS, { remove: ['a'] }).ok).toBe(false);
     expect(cache.updateResources('g', EDS, { upsert: [loadAssignment('a', [ep(2)])] }).ok).toBe(true);
+  });
+
+  const edsCluster = (name: string, serviceName: string) => cluster(name, { extra: { eds_cluster_config: { eds_config: { ads: {}, resource_api_version: 'V3' }, service_name: serviceName } } });
+  const services = (n: number) => mergeSets(...Array.from({ length: n }, (_, i) => service(`s${i}`, [ep(i + 1)])));
+
+  it.each([
+    ['a cluster is repointed to a missing CLA', CDS, { upsert: [edsCluster('s1', 'nope')] }, false],
+    ['a cluster is repointed so that its CLA is orphaned', CDS, { upsert: [edsCluster('s1', 's2')] }, false],
+    ['a cluster is removed and its CLA stays', CDS, { remove: ['s1'] }, false],
+    ['a CLA still named by a cluster is removed', EDS, { remove: ['s1'] }, false],
+    ['a listener is repointed to a missing route', LDS, { upsert: [apiListener('s1', 'nope')] }, false],
+    ['a listener is removed and its route stays', LDS, { remove: ['s1'] }, false],
+    ['a route still named by a listener is removed', RDS, { remove: ['s1'] }, false],
+    ['a listener is repointed to a route another listener names', LDS, { upsert: [apiListener('s1', 's2'), apiListener('s2', 's1')] }, true],
+    ['a CLA is updated', EDS, { upsert: [loadAssignment('s1', [ep(9)])] }, true],
+    ['a name that does not exist is removed', EDS, { remove: ['ghost'] }, true],
+  ])('keeps the reference index right when %s', (_case, typeUrl: XdsTypeUrl, change, ok) => {
+    const cache = createSnapshotCache({ log });
+    cache.setResources('g', services(3));
+    expect(cache.updateResources('g', typeUrl, change).ok).toBe(ok);
+  });
+
+  it('tracks references across publishes: a CLA orphaned by an earlier repoint can be removed', () => {
+    const cache = createSnapshotCache({ log });
+    cache.setResources('g', services(2));
+    expect(cache.setResources('g', { [CDS]: [edsCluster('s0', 's0'), edsCluster('s1', 's0')], [EDS]: [loadAssignment('s0', [ep(1)])] }).ok).toBe(true);
+    expect(cache.updateResources('g', CDS, { remove: ['s0'] }).ok).toBe(true);
+    expect(cache.updateResources('g', CDS, { remove: ['s1'] }).ok).toBe(false);
+    expect(cache.setResources('g', { [CDS]: [], [EDS]: [] }).ok).toBe(true);
+  });
+
+  it.each([
+    ['updating one CLA', (c: SnapshotCache) => c.updateResources('g', EDS, { upsert: [loadAssignment('s7', [ep(99)])] }), 1],
+    ['adding a cluster and its CLA', (c: SnapshotCache) => c.setResources('g', { [CDS]: [...(services(500)[CDS] ?? []), cluster('new')], [EDS]: [...(services(500)[EDS] ?? []), loadAssignment('new', [])] }), 2 * 501 + 2],
+    ['replacing the route type only', (c: SnapshotCache) => c.setResources('g', { [RDS]: services(500)[RDS]?.map((r, i) => (i === 3 ? routeConfig('s3', []) : r)) ?? [] }), 500 + 1],
+  ])('costs O(change), not O(snapshot): %s', (_case, change, maxWork) => {
+    const cache = createSnapshotCache({ log });
+    expect(cache.setResources('g', services(500)).ok).toBe(true);
+    const before = cache.stats().publishWork;
+    expect(change(cache).ok).toBe(true);
+    expect(cache.stats().publishWork - before).toBeLessThanOrEqual(maxWork);
   });
 
   it('resolves convergence once every woken watcher releases its hold', async () => {

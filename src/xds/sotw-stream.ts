@@ -4,7 +4,8 @@
  */
 import { isGrpcClient, type SotwRequest } from './requests.ts';
 import type { XdsResource } from './resource.ts';
-import { createStreamCore, type StreamContext, type StreamCore, type TransportWriter, type TypeState } from './stream-core.ts';
+import type { NameSet } from './name-set.ts';
+import { createStreamCore, type EncodedResponse, type StreamContext, type StreamCore, type TransportWriter, type TypeState } from './stream-core.ts';
 import { allowsLegacyWildcard, requiresFullState, SHORT_NAMES } from './type-urls.ts';
 import { encodeSotwResponse } from './wire.ts';
 
@@ -27,38 +28,32 @@ export function createSotwStream(ctx: StreamContext, writer: TransportWriter): S
     // Items 6–8: ACK/NACK by error_detail; neither triggers a response by itself.
     core.settle(state, request.responseNonce, request.versionInfo, request.errorDetail);
     // Most requests are ACKs repeating the same list: skip the subscription diff for them.
-    if (state.requested && request.namesKey.equals(state.namesKey)) {
+    if (state.requested && request.namesKey.equals(state.names.key)) {
       core.schedule();
       return;
     }
-    state.namesKey = request.namesKey;
-    applySubscription(state, request.resourceNames);
+    applySubscription(state, ctx.share.nameSets.fromRequest(request.namesKey, () => request.resourceNames));
     core.schedule();
   }
 
-  function applySubscription(state: TypeState, resourceNames: readonly string[]): void {
+  function applySubscription(state: TypeState, names: NameSet): void {
     const first = !state.requested;
     state.requested = true;
-    const names = new Set(resourceNames);
-    const explicitWildcard = names.delete('*');
+    const explicitWildcard = names.star;
     // Item 10: legacy wildcard only while the stream never named anything for this type, only for
     // LDS/CDS, and never for gRPC clients, whose empty list means "unsubscribe all".
     const legacy = names.size === 0 && !state.everNamed && allowsLegacyWildcard(state.typeUrl) && !isGrpcClient(core.node);
     const wildcard = explicitWildcard || legacy;
     if (names.size > 0 || explicitWildcard) state.everNamed = true;
-    for (const name of [...state.names]) {
-      if (names.has(name)) continue;
-      core.unwatchName(state, name);
-      if (!wildcard) state.held.delete(name);
-    }
+    for (const name of state.names) if (!names.has(name) && !wildcard) state.held.delete(name);
     for (const name of names) {
       if (state.names.has(name)) continue;
-      core.watchName(state, name);
       // Item 9: a (re)subscribed name is sent even if unchanged and sent before (unless the
       // wildcard held it all along).
       if (!state.wildcard) state.held.delete(name);
       state.dirty.add(name);
     }
+    core.setNames(state, names);
     if (wildcard !== state.wildcard) {
       core.setWildcard(state, wildcard);
       state.dirtyAll = true;
@@ -86,6 +81,20 @@ export function createSotwStream(ctx: StreamContext, writer: TransportWriter): S
 
   function flush(state: TypeState): void {
     const startedAtNs = process.hrtime.bigint();
+    const slot = core.memoSlot(state);
+    const recorded = slot === undefined ? undefined : core.recall(slot);
+    if (recorded !== undefined) {
+      core.replay(state, recorded, startedAtNs);
+      return;
+    }
+    const response = compute(state);
+    if (slot !== undefined) core.remember(state, slot, response);
+    if (response === undefined) core.releaseHolds(state);
+    else core.send(state, response.bytes, response.version, response.nonce, response.carried, startedAtNs);
+  }
+
+  /** The response `state` needs now, or undefined; updates `held` as if it were sent. */
+  function compute(state: TypeState): EncodedResponse | undefined {
     const changed: XdsResource[] = [];
     let removed = false;
     for (const name of candidates(state)) {
@@ -101,10 +110,7 @@ export function createSotwStream(ctx: StreamContext, writer: TransportWriter): S
     state.dirty.clear();
     state.dirtyAll = false;
     const fullState = requiresFullState(state.typeUrl);
-    if (changed.length === 0 && !(removed && fullState) && !state.mustRespond) {
-      core.releaseHolds(state);
-      return;
-    }
+    if (changed.length === 0 && !(removed && fullState) && !state.mustRespond) return undefined;
     // Item 11: LDS/CDS carry every subscribed resource; item 12: RDS/EDS only what changed.
     // Item 13: both lists are keyed by name, so no name appears twice.
     const resources = fullState ? fullStateOf(state) : changed;
@@ -115,11 +121,10 @@ export function createSotwStream(ctx: StreamContext, writer: TransportWriter): S
       carried.set(resource.name, resource.version);
       fields.push(resource.sotwField);
     }
-    const version = core.nextVersion();
     // Item 3: a fresh nonce on every response.
-    const nonce = core.nextNonce();
+    const { version, nonce } = core.nextIds();
     const bytes = encodeSotwResponse({ versionInfo: version, typeUrl: state.typeUrl, nonce, controlPlane: ctx.controlPlane, resourceFields: fields });
-    core.send(state, bytes, version, nonce, carried, startedAtNs);
+    return { bytes, version, nonce, carried };
   }
 
   function fullStateOf(state: TypeState): XdsResource[] {

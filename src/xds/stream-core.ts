@@ -8,7 +8,9 @@
  * plus its subscription state, whatever the change rate. Other streams are never waited on.
  */
 import type { Logger } from '../log.ts';
+import { createVersionTable, HeldVersions, type VersionTable } from './held-versions.ts';
 import type { XdsMetrics } from './metrics.ts';
+import { createNameSets, type NameSet, type NameSets } from './name-set.ts';
 import type { Publish } from './publish.ts';
 import { EMPTY_NODE, type ErrorDetail, type NodeInfo } from './requests.ts';
 import type { XdsResource } from './resource.ts';
@@ -41,18 +43,17 @@ export interface Inflight {
 
 export interface TypeState {
   readonly typeUrl: XdsTypeUrl;
-  readonly names: Set<string>;
+  /** The names subscribed by name (interned, shared between streams, never mutated). */
+  names: NameSet;
   wildcard: boolean;
   requested: boolean;
-  /** Encoded form of the last applied SotW resource_names list. */
-  namesKey: Buffer;
   everNamed: boolean;
   /** The next flush must answer even if there is nothing to send (first wildcard request). */
   mustRespond: boolean;
   readonly dirty: Set<string>;
   dirtyAll: boolean;
-  /** What the client holds, name → version ('' = force a resend). */
-  readonly held: Map<string, string>;
+  /** What the client holds, name → version ('' = force a resend); shared copy-on-write. */
+  readonly held: HeldVersions;
   holds: (() => void)[];
   inflight: Inflight | undefined;
   lastNonce: string;
@@ -64,8 +65,46 @@ export interface TypeState {
   readonly rejected: Map<string, string>;
 }
 
+/** One response as sent: shared by every stream that made the same transition. */
+export interface EncodedResponse {
+  readonly bytes: Buffer;
+  readonly version: string;
+  readonly nonce: string;
+  /** name → version carried, '' for removals (delta). */
+  readonly carried: ReadonlyMap<string, string>;
+}
+
+/** Where a stream with a shared version table goes for given inputs (see recall/remember). */
+export interface Transition {
+  readonly next: VersionTable;
+  readonly response: EncodedResponse | undefined;
+}
+
+/** Per-server state the streams share: interned name sets, the empty table, response ids. */
+export interface StreamShare {
+  readonly nameSets: NameSets;
+  readonly emptyTable: VersionTable;
+  /** A response id unique within the server: the nonce, and the suffix of version_info. */
+  nextResponseId(): string;
+}
+
+export function createStreamShare(): StreamShare {
+  let responseCounter = 0;
+  return { nameSets: createNameSets(), emptyTable: createVersionTable(new Map()), nextResponseId: () => (++responseCounter).toString(36) };
+}
+
+/** A memo slot: the table a stream left from and the key of its inputs. */
+export interface MemoSlot {
+  readonly table: VersionTable;
+  readonly key: string;
+}
+
+/** Transitions kept per table; older ones (older cache generations) are dropped first. */
+const TRANSITIONS_PER_TABLE = 8;
+
 export interface StreamContext {
   readonly id: number;
+  readonly share: StreamShare;
   readonly kind: StreamKind;
   readonly cache: WatchableCache;
   readonly log: Logger;
@@ -90,13 +129,28 @@ export interface StreamCore {
    * type (item 1: each type URL is its own sub-stream), or undefined for a type we do not serve.
    */
   begin(request: { readonly node: NodeInfo | undefined; readonly typeUrl: string }): TypeState | undefined;
-  watchName(state: TypeState, name: string): void;
-  unwatchName(state: TypeState, name: string): void;
+  /** Replaces the named subscription (taking over the caller's reference to `next`). */
+  setNames(state: TypeState, next: NameSet): void;
   setWildcard(state: TypeState, on: boolean): void;
   /** Applies an ACK or NACK to the in-flight response if `nonce` is its nonce; returns whether it did. */
   settle(state: TypeState, nonce: string, clientVersion: string, error: ErrorDetail | undefined): boolean;
-  nextNonce(): string;
-  nextVersion(): string;
+  /** A fresh (nonce, version_info) pair (item 3). */
+  nextIds(): { readonly nonce: string; readonly version: string };
+  /**
+   * Response sharing: when the stream's held versions are exactly a shared table, the outcome of
+   * a flush is a function of (table, group, subscription, cache generation). Returns the slot to
+   * look up / record in, or undefined when the stream's state is its own.
+   */
+  memoSlot(state: TypeState): MemoSlot | undefined;
+  /** The transition recorded in `slot`, if any. */
+  recall(slot: MemoSlot): Transition | undefined;
+  /** Replays a recorded transition: adopt its table and send its bytes (if any). */
+  replay(state: TypeState, transition: Transition, startedAtNs: bigint): void;
+  /**
+   * Records the outcome of a flush computed from `slot` (held already updated) when other streams
+   * still hold the table, and moves the stream onto the resulting shared table.
+   */
+  remember(state: TypeState, slot: MemoSlot, response: EncodedResponse | undefined): void;
   /** Writes one response; records it as in flight for `state`. */
   send(state: TypeState, bytes: Buffer, version: string, nonce: string, resources: ReadonlyMap<string, string>, startedAtNs: bigint): void;
   /** Releases publish holds of a type that had nothing to send. */
@@ -110,18 +164,17 @@ export interface TransportWriter {
   onceDrain(listener: () => void): void;
 }
 
-function newTypeState(typeUrl: XdsTypeUrl): TypeState {
+function newTypeState(typeUrl: XdsTypeUrl, share: StreamShare): TypeState {
   return {
     typeUrl,
-    names: new Set(),
+    names: share.nameSets.empty,
     wildcard: false,
     requested: false,
-    namesKey: Buffer.alloc(0),
     everNamed: false,
     mustRespond: false,
     dirty: new Set(),
     dirtyAll: false,
-    held: new Map(),
+    held: new HeldVersions(share.emptyTable),
     holds: [],
     inflight: undefined,
     lastNonce: '',
@@ -134,8 +187,6 @@ function newTypeState(typeUrl: XdsTypeUrl): TypeState {
 }
 
 export function createStreamCore(ctx: StreamContext, writer: TransportWriter, flush: (state: TypeState) => void): StreamCore {
-  let nonceCounter = 0;
-  let versionCounter = 0;
   let scheduled = false;
   const flow = { blocked: false };
   const isBlocked = (): boolean => flow.blocked;
@@ -182,7 +233,7 @@ export function createStreamCore(ctx: StreamContext, writer: TransportWriter, fl
     typeState(typeUrl) {
       if (!isXdsTypeUrl(typeUrl)) return undefined;
       let state = types.get(typeUrl);
-      if (state === undefined) types.set(typeUrl, (state = newTypeState(typeUrl)));
+      if (state === undefined) types.set(typeUrl, (state = newTypeState(typeUrl, ctx.share)));
       return state;
     },
     begin(request) {
@@ -191,14 +242,16 @@ export function createStreamCore(ctx: StreamContext, writer: TransportWriter, fl
       if (state === undefined) ctx.log.debug({ stream: ctx.id, typeUrl: request.typeUrl.slice(0, 200) }, 'ignoring request for unserved type');
       return state;
     },
-    watchName(state, name) {
-      if (state.names.has(name)) return;
-      state.names.add(name);
-      ctx.cache.watch(core.group, state.typeUrl, name, watcher);
-    },
-    unwatchName(state, name) {
-      if (!state.names.delete(name)) return;
-      ctx.cache.unwatch(core.group, state.typeUrl, name, watcher);
+    setNames(state, next) {
+      const previous = state.names;
+      if (next === previous) {
+        ctx.share.nameSets.release(next);
+        return;
+      }
+      if (next.size > 0) ctx.cache.watchSet(core.group, state.typeUrl, next, watcher);
+      if (previous.size > 0) ctx.cache.unwatchSet(core.group, state.typeUrl, previous, watcher);
+      ctx.share.nameSets.release(previous);
+      state.names = next;
     },
     setWildcard(state, on) {
       if (state.wildcard === on) return;
@@ -225,8 +278,34 @@ export function createStreamCore(ctx: StreamContext, writer: TransportWriter, fl
       ctx.log.warn({ stream: ctx.id, node: core.node.id, type: short, nonce, version: inflight.version, err: { code: error.code, message: error.message } }, 'client rejected config (NACK)');
       return true;
     },
-    nextNonce: () => (++nonceCounter).toString(36),
-    nextVersion: () => `${ctx.versionPrefix}.${(++versionCounter).toString(36)}`,
+    nextIds() {
+      const id = ctx.share.nextResponseId();
+      return { nonce: id, version: `${ctx.versionPrefix}.${id}` };
+    },
+    memoSlot(state) {
+      const table = state.held.pureTable;
+      if (table === undefined) return undefined;
+      const key = `${core.group}\u0000${state.names.id}\u0000${state.wildcard ? 1 : 0}${state.mustRespond ? 1 : 0}\u0000${ctx.cache.generation(core.group, state.typeUrl)}`;
+      return { table, key };
+    },
+    recall: (slot) => slot.table.transitions.get(slot.key) as Transition | undefined,
+    replay(state, transition, startedAtNs) {
+      state.held.adopt(transition.next);
+      state.dirty.clear();
+      state.dirtyAll = false;
+      const response = transition.response;
+      if (response === undefined) core.releaseHolds(state);
+      else core.send(state, response.bytes, response.version, response.nonce, response.carried, startedAtNs);
+    },
+    remember(state, slot, response) {
+      // Alone on the table: nobody can replay the transition, keep the cheap private overlay.
+      if (slot.table.holders < 2) return;
+      const next = state.held.pureTable ?? state.held.snapshot();
+      state.held.adopt(next);
+      const transitions = slot.table.transitions;
+      if (transitions.size >= TRANSITIONS_PER_TABLE) transitions.delete(transitions.keys().next().value ?? '');
+      transitions.set(slot.key, { next, response } satisfies Transition);
+    },
     send(state, bytes, version, nonce, resources, startedAtNs) {
       state.inflight = { nonce, version, sentAtMs: Date.now(), holds: state.holds, resources };
       state.holds = [];
@@ -256,13 +335,15 @@ export function createStreamCore(ctx: StreamContext, writer: TransportWriter, fl
     schedule() {
       if (scheduled || core.closed) return;
       scheduled = true;
-      setImmediate(runFlush);
+      queueMicrotask(runFlush);
     },
     close() {
       if (core.closed) return;
       core.closed = true;
       for (const state of types.values()) {
-        for (const name of state.names) ctx.cache.unwatch(core.group, state.typeUrl, name, watcher);
+        if (state.names.size > 0) ctx.cache.unwatchSet(core.group, state.typeUrl, state.names, watcher);
+        ctx.share.nameSets.release(state.names);
+        state.held.release();
         if (state.wildcard) ctx.cache.unwatchAll(core.group, state.typeUrl, watcher);
         core.releaseHolds(state);
         for (const release of state.inflight?.holds ?? []) release();

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyObjects, kubeRequest } from '../../src/kube/apply.ts';
 import type { ManifestObject } from '../../src/kube/manifests.ts';
-import { OPERATOR_FIELD_MANAGER } from '../../src/operator/controller.ts';
+import { OPERATOR_FIELD_MANAGER } from '../../src/operator/writes.ts';
 import { renderChildren } from '../../src/operator/render/index.ts';
 import type { MeshControlPlane } from '../../src/operator/types.ts';
 import { CA_BUNDLE_FIELD_MANAGER } from '../../src/webhook/ca-bundle.ts';
