@@ -62,6 +62,19 @@ function registryRoutes(pipeline: Pipeline): Record<string, Route> {
   };
 }
 
+/**
+ * The webhook is an early check, never a reason for discovery not to serve xDS: if its CA cannot be
+ * read or written (no namespace, no RBAC), discovery runs without it and status reports instead.
+ */
+async function startWebhookOrWarn(kc: KubeConfig, clock: Clock, log: Logger, options: WebhookOptions): Promise<RunningWebhook | undefined> {
+  try {
+    return await startWebhook(kc, clock, log, options);
+  } catch (err) {
+    log.error({ err, namespace: options.namespace, secret: options.caSecret }, 'webhook not started: its CA Secret is unavailable (start with --webhook=false to silence)');
+    return undefined;
+  }
+}
+
 export async function runDiscovery(options: DiscoveryOptions): Promise<void> {
   const { kc, clock } = options;
   const log = options.log.child({ component: 'discovery' });
@@ -85,7 +98,7 @@ export async function runDiscovery(options: DiscoveryOptions): Promise<void> {
   });
   const xdsPort = await ads.listen(options.grpcHost, options.grpcPort);
   // Before the informers: the webhook needs no cache, and the API server may call it at once.
-  const webhook: RunningWebhook | undefined = options.webhook === undefined ? undefined : await startWebhook(kc, clock, log, options.webhook);
+  const webhook = options.webhook === undefined ? undefined : await startWebhookOrWarn(kc, clock, log, options.webhook);
   await Promise.all([source.start(), config.start()]);
   await pipeline.flush();
   synced = true;

@@ -8,10 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyObjects, kubeRequest } from '../../src/kube/apply.ts';
 import { RULE_CASES } from '../../src/model/validation/cases/index.ts';
+import { createRealClock } from '../../src/kube/clock.ts';
 import { urlClientConfig, webhookConfiguration } from '../../src/webhook/configuration.ts';
+import { startWebhook } from '../../src/webhook/index.ts';
 import { startDiscovery, type RunningDiscovery } from './support/discovery.ts';
 import { clients, eventually } from './support/kube.ts';
 import { kubectl } from './support/kubectl.ts';
@@ -75,6 +78,13 @@ describe('with the webhook on', () => {
     const vwc = (await kubeRequest(c.kc, 'GET', VWC_PATH)) as { webhooks: { clientConfig: { caBundle?: string } }[] };
     const secret = (await kubeRequest(c.kc, 'GET', `/api/v1/namespaces/${namespace}/secrets/${caSecret}`)) as { data: Record<string, string> };
     expect(vwc.webhooks[0]?.clientConfig.caBundle).toBe(secret.data['ca.crt']);
+  });
+
+  it('a second replica reuses the CA from the Secret', async () => {
+    const secret = (await kubeRequest(c.kc, 'GET', `/api/v1/namespaces/${namespace}/secrets/${caSecret}`)) as { data: Record<string, string> };
+    const replica = await startWebhook(c.kc, createRealClock(), pino({ level: 'silent' }), webhookOptions);
+    await replica.stop();
+    expect(Buffer.from(replica.caPem).toString('base64')).toBe(secret.data['ca.crt']);
   });
 
   it('kubectl apply refuses every invalid rule case: by the CRD (CEL) or by the webhook with the path and message', async () => {
