@@ -84,20 +84,26 @@ export class HeldVersions {
 
   /** This view as a new table (not adopted). O(size). */
   snapshot(): VersionTable {
-    const versions = new Map<string, string>();
-    for (const name of this.keys()) versions.set(name, this.get(name) ?? '');
+    const overlay = this.#overlay;
+    if (overlay === undefined) return this.#table;
+    const versions = new Map(this.#table.versions);
+    for (const [name, version] of overlay) {
+      if (version === DROPPED) versions.delete(name);
+      else versions.set(name, version);
+    }
     return createVersionTable(versions);
+  }
+
+  /** Folds a large overlay into a private table (amortised O(1) per write; call after a batch). */
+  compact(): void {
+    const overlay = this.#overlay;
+    if (overlay !== undefined && overlay.size > 16 && overlay.size * 2 > this.#table.versions.size) this.adopt(this.snapshot());
   }
 
   #write(name: string, version: string | undefined): void {
     const overlay = (this.#overlay ??= new Map());
     if (version === this.#table.versions.get(name)) overlay.delete(name);
     else overlay.set(name, version);
-    if (overlay.size === 0) {
-      this.#overlay = undefined;
-      return;
-    }
-    // Fold a grown overlay into a private table so lookups stay O(1) with one map.
-    if (overlay.size > 64 && overlay.size * 4 > this.#table.versions.size) this.adopt(this.snapshot());
+    if (overlay.size === 0) this.#overlay = undefined;
   }
 }
