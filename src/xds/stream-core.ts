@@ -90,7 +90,7 @@ export interface StreamShare {
 
 export function createStreamShare(): StreamShare {
   let responseCounter = 0;
-  return { nameSets: createNameSets(), emptyTable: createVersionTable(new Map()), nextResponseId: () => (++responseCounter).toString(36) };
+  return { nameSets: createNameSets(), emptyTable: createVersionTable(new Map(), true), nextResponseId: () => (++responseCounter).toString(36) };
 }
 
 /** A memo slot: the table a stream left from and the key of its inputs. */
@@ -100,7 +100,7 @@ export interface MemoSlot {
 }
 
 /** Transitions kept per table; older ones (older cache generations) are dropped first. */
-const TRANSITIONS_PER_TABLE = 8;
+const TRANSITIONS_PER_TABLE = 4;
 
 export interface StreamContext {
   readonly id: number;
