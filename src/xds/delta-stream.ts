@@ -93,6 +93,7 @@ export function createDeltaStream(ctx: StreamContext, writer: TransportWriter): 
     }
     const response = compute(state);
     if (slot !== undefined) core.remember(state, slot, response);
+    else state.held.compact();
     if (response === undefined) core.releaseHolds(state);
     else core.send(state, response.bytes, response.version, response.nonce, response.carried, startedAtNs);
   }

@@ -15,14 +15,23 @@ export interface VersionTable {
   readonly versions: ReadonlyMap<string, string>;
   /** Streams whose view is this table with no overlay. */
   holders: number;
-  /** Memoised transitions from this table, keyed by the inputs that determine them. */
+  /**
+   * Memoised transitions from this table, keyed by the inputs that determine them. Cleared when
+   * the last holder leaves (so a chain of tables never keeps old tables and bytes alive), except
+   * for a `root` table (the empty one every new stream starts from).
+   */
   readonly transitions: Map<string, unknown>;
+  readonly root: boolean;
 }
 
 let nextTableId = 1;
 
-export function createVersionTable(versions: ReadonlyMap<string, string>): VersionTable {
-  return { id: nextTableId++, versions, holders: 0, transitions: new Map() };
+export function createVersionTable(versions: ReadonlyMap<string, string>, root = false): VersionTable {
+  return { id: nextTableId++, versions, holders: 0, transitions: new Map(), root };
+}
+
+function leave(table: VersionTable): void {
+  if (--table.holders === 0 && !table.root) table.transitions.clear();
 }
 
 /** Overlay value of a name this stream no longer holds although the table has it. */
@@ -72,32 +81,38 @@ export class HeldVersions {
   adopt(table: VersionTable): void {
     this.#overlay = undefined;
     if (table === this.#table) return;
-    this.#table.holders--;
+    leave(this.#table);
     this.#table = table;
     table.holders++;
   }
 
   /** Lets go of the table (stream closed). */
   release(): void {
-    this.#table.holders--;
+    leave(this.#table);
   }
 
   /** This view as a new table (not adopted). O(size). */
   snapshot(): VersionTable {
-    const versions = new Map<string, string>();
-    for (const name of this.keys()) versions.set(name, this.get(name) ?? '');
+    const overlay = this.#overlay;
+    if (overlay === undefined) return this.#table;
+    const versions = new Map(this.#table.versions);
+    for (const [name, version] of overlay) {
+      if (version === DROPPED) versions.delete(name);
+      else versions.set(name, version);
+    }
     return createVersionTable(versions);
+  }
+
+  /** Folds a large overlay into a private table (amortised O(1) per write; call after a batch). */
+  compact(): void {
+    const overlay = this.#overlay;
+    if (overlay !== undefined && overlay.size > 16 && overlay.size * 2 > this.#table.versions.size) this.adopt(this.snapshot());
   }
 
   #write(name: string, version: string | undefined): void {
     const overlay = (this.#overlay ??= new Map());
     if (version === this.#table.versions.get(name)) overlay.delete(name);
     else overlay.set(name, version);
-    if (overlay.size === 0) {
-      this.#overlay = undefined;
-      return;
-    }
-    // Fold a grown overlay into a private table so lookups stay O(1) with one map.
-    if (overlay.size > 64 && overlay.size * 4 > this.#table.versions.size) this.adopt(this.snapshot());
+    if (overlay.size === 0) this.#overlay = undefined;
   }
 }

@@ -20,10 +20,28 @@ describe('decodeSotwRequest', () => {
     [['a', 'b'], ['b', 'a'], false],
     [['a'], ['a', 'b'], false],
     [[], [], true],
+    [['x'.repeat(300), 'b'], ['x'.repeat(300), 'b'], true],
+    [['x'.repeat(300), 'b'], ['x'.repeat(300), 'c'], false],
+    [['x'.repeat(20_000)], ['x'.repeat(19_999)], false],
   ])('gives %j and %j equal names keys: %s', (left, right, equal) => {
     const l = decodeSotwRequest(encode({ type_url: 't', resource_names: left, response_nonce: '1' }));
     const r = decodeSotwRequest(encode({ type_url: 't', resource_names: right, response_nonce: '2', version_info: 'x' }));
     expect(l.namesKey.equals(r.namesKey)).toBe(equal);
+  });
+
+  it('finds every field around a run of names, and names split by other fields', () => {
+    const long = 'é'.repeat(100);
+    const split = Buffer.concat([encode({ resource_names: ['a', long] }), encode({ type_url: 't' }), encode({ resource_names: ['c'], response_nonce: 'n' })]);
+    const r = decodeSotwRequest(split);
+    expect(r).toMatchObject({ typeUrl: 't', responseNonce: 'n' });
+    expect(r.resourceNames).toEqual(['a', long, 'c']);
+    const run = decodeSotwRequest(Buffer.concat([encode({ resource_names: [long, 'b'] }), encode({ type_url: 't', response_nonce: 'n' })]));
+    expect(run.namesKey).toEqual(Buffer.from(encode({ resource_names: [long, 'b'] })));
+  });
+
+  it('rejects a names field that runs past the end (grpc-js then ends that stream)', () => {
+    const whole = encode({ resource_names: ['abcdef'] });
+    expect(() => decodeSotwRequest(whole.subarray(0, whole.length - 2))).toThrow(RangeError);
   });
 
   it('tells gRPC clients from Envoy by user agent', () => {

@@ -70,9 +70,8 @@ export function decodeSotwRequest(bytes: Uint8Array): SotwRequest {
       continue;
     }
     if (field === 3) {
-      const length = reader.uint32();
       if (namesStart < 0) namesStart = tagStart;
-      reader.skip(length);
+      reader.pos = skipNames(bytes, reader.pos);
       namesEnd = reader.pos;
     } else if (field === 1) versionInfo = reader.string();
     else if (field === 4) typeUrl = reader.string();
@@ -101,6 +100,31 @@ export function decodeSotwRequest(bytes: Uint8Array): SotwRequest {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Tag byte of field 3 (resource_names), wire type 2. */
+const NAMES_TAG = (3 << 3) | 2;
+
+/**
+ * From just after a resource_names tag, skips that name and every directly following one (the
+ * usual encoding: all names in a row); returns the position after the last. A tight loop over
+ * the bytes: an ACK naming thousands of resources is skipped without a call per name.
+ */
+function skipNames(bytes: Uint8Array, start: number): number {
+  let pos = start;
+  for (;;) {
+    let length = 0;
+    let shift = 1;
+    let byte: number;
+    do {
+      byte = bytes[pos++] ?? 0;
+      length += (byte & 0x7f) * shift;
+      shift *= 128;
+    } while (byte >= 0x80);
+    pos += length;
+    if (pos > bytes.length) throw new RangeError('resource_names field runs past the end of the request');
+    if (bytes[pos] !== NAMES_TAG) return pos;
+    pos++;
+  }
+}
 let sotwRequestType: protobuf.Type | undefined;
 let statusMessageType: protobuf.Type | undefined;
 

@@ -14,7 +14,7 @@ import { messageType } from './protos.ts';
 import { decodeDeltaRequest, decodeSotwRequest } from './requests.ts';
 import { createSnapshotCache, type SnapshotCache } from './snapshot-cache.ts';
 import { createSotwStream } from './sotw-stream.ts';
-import { createStreamShare, type StreamContext, type StreamCore, type StreamShare } from './stream-core.ts';
+import { createStreamShare, type StreamContext, type StreamCore, type StreamShare, type Transition } from './stream-core.ts';
 import { ENVOY_NODE, GRPC_NODE } from './testing/harness.ts';
 import { TYPE_URLS } from './type-urls.ts';
 
@@ -145,6 +145,26 @@ describe('streams share subscriptions, versions and encoded responses', () => {
     for (const s of streams) s.core.close();
     expect(share.nameSets.size()).toBe(0);
     expect(cache.stats().namedWatches).toBe(0);
+  });
+
+  it('forgets transitions from tables nobody holds, so old versions and bytes are not kept alive', async () => {
+    const { cache, share, open } = setup();
+    const [x, y] = [open('sotw'), open('sotw')];
+    for (const s of [x, y]) s.request({ node: GRPC_NODE, type_url: EDS, resource_names: ['a', 'b'] });
+    await flushed();
+    const first = [...share.emptyTable.transitions.values()] as Transition[];
+    expect(first).toHaveLength(1);
+    const synced = first[0]?.next;
+    for (let port = 10; port < 13; port++) {
+      x.ack();
+      y.ack();
+      cache.updateResources('default', EDS, { upsert: [loadAssignment('a', [ep(port)])] });
+      await flushed();
+    }
+    expect(x.written).toHaveLength(4);
+    expect(synced?.holders).toBe(0);
+    expect(synced?.transitions.size).toBe(0);
+    expect(x.core.types.get(EDS)?.held.pureTable).toBe(y.core.types.get(EDS)?.held.pureTable);
   });
 
   it('writes a change in the same turn as the publish: no timer between the change and the write', async () => {

@@ -90,7 +90,7 @@ export interface StreamShare {
 
 export function createStreamShare(): StreamShare {
   let responseCounter = 0;
-  return { nameSets: createNameSets(), emptyTable: createVersionTable(new Map()), nextResponseId: () => (++responseCounter).toString(36) };
+  return { nameSets: createNameSets(), emptyTable: createVersionTable(new Map(), true), nextResponseId: () => (++responseCounter).toString(36) };
 }
 
 /** A memo slot: the table a stream left from and the key of its inputs. */
@@ -100,7 +100,7 @@ export interface MemoSlot {
 }
 
 /** Transitions kept per table; older ones (older cache generations) are dropped first. */
-const TRANSITIONS_PER_TABLE = 8;
+const TRANSITIONS_PER_TABLE = 4;
 
 export interface StreamContext {
   readonly id: number;
@@ -298,8 +298,12 @@ export function createStreamCore(ctx: StreamContext, writer: TransportWriter, fl
       else core.send(state, response.bytes, response.version, response.nonce, response.carried, startedAtNs);
     },
     remember(state, slot, response) {
-      // Alone on the table: nobody can replay the transition, keep the cheap private overlay.
-      if (slot.table.holders < 2) return;
+      // Alone on a table: nobody can replay the transition, keep the cheap private overlay. The
+      // empty table is the exception: streams that connect later start from it too.
+      if (slot.table.holders < 2 && slot.table !== ctx.share.emptyTable) {
+        state.held.compact();
+        return;
+      }
       const next = state.held.pureTable ?? state.held.snapshot();
       state.held.adopt(next);
       const transitions = slot.table.transitions;

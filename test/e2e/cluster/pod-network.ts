@@ -31,7 +31,14 @@ async function ip(args: readonly string[]): Promise<void> {
   await run('ip', args, { timeout: 10_000 });
 }
 
-const vethNames = (netns: string): [string, string] => [`${netns.slice(0, 12)}-h`, `${netns.slice(0, 12)}-p`];
+/**
+ * Veth names (at most 15 characters) from the namespace's name, keeping its end so that the
+ * per-slot namespaces (`weft-e2e-pods-N`, WEFT_E2E_SLOT) get distinct links.
+ */
+function vethNames(netns: string): [string, string] {
+  const tag = netns.replace(/[^a-zA-Z0-9]/g, '').slice(-11);
+  return [`${tag}-h`, `${tag}-p`];
+}
 
 /** Deletes the namespace, the host end of the veth and the route; missing pieces are fine. */
 export async function removePodNetwork(spec: PodNetworkSpec): Promise<void> {
