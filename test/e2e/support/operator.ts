@@ -172,9 +172,12 @@ export async function watchEvents(c: Clients, paths: readonly { readonly path: s
   };
 }
 
-/** The collection paths of every kind of child in a namespace (plus the cluster-scoped RBAC). */
-export function childPaths(namespace: string): { path: string; labelSelector: string }[] {
-  const labelSelector = 'app.kubernetes.io/managed-by=weft-operator';
+/**
+ * The collection paths of every kind of child of one MeshControlPlane: in its namespace, plus the
+ * cluster-scoped RBAC (selected by the control-plane label, so other tests' objects never show).
+ */
+export function childPaths(namespace: string, mcpName: string): { path: string; labelSelector: string }[] {
+  const labelSelector = `app.kubernetes.io/managed-by=weft-operator,mesh.weft.dev/control-plane=${mcpName}`;
   const namespaced = ['/api/v1/serviceaccounts', '/api/v1/configmaps', '/api/v1/services', '/apis/apps/v1/deployments', '/apis/policy/v1/poddisruptionbudgets', '/apis/autoscaling/v2/horizontalpodautoscalers', '/apis/rbac.authorization.k8s.io/v1/roles', '/apis/rbac.authorization.k8s.io/v1/rolebindings'];
   return [
     ...namespaced.map((p) => ({ path: p.replace(/\/([a-z]+)$/, `/namespaces/${namespace}/$1`), labelSelector })),
