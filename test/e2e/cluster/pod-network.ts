@@ -7,6 +7,7 @@
  *   - the host routes the pod range to the namespace, and the namespace's default route points
  *     back at the host end of the veth (workloads reach xDS there).
  */
+import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -31,7 +32,13 @@ async function ip(args: readonly string[]): Promise<void> {
   await run('ip', args, { timeout: 10_000 });
 }
 
-const vethNames = (netns: string): [string, string] => [`${netns.slice(0, 12)}-h`, `${netns.slice(0, 12)}-p`];
+/**
+ * Link names have at most 15 characters. Cutting the namespace's name to 12 made every
+ * `weft-e2e-pods-N` slot share one pair of names, so parallel slots collided ("File exists"):
+ * a longer name keeps 9 characters and adds 3 of its hash.
+ */
+const linkBase = (netns: string): string => (netns.length <= 12 ? netns : `${netns.slice(0, 9)}${createHash('sha256').update(netns).digest('hex').slice(0, 3)}`);
+const vethNames = (netns: string): [string, string] => [`${linkBase(netns)}-h`, `${linkBase(netns)}-p`];
 
 /** Deletes the namespace, the host end of the veth and the route; missing pieces are fine. */
 export async function removePodNetwork(spec: PodNetworkSpec): Promise<void> {
