@@ -38,7 +38,7 @@ describe('no fighting', () => {
     const watched = await watchEvents(c, [
       { path: MCP_PATH, fieldSelector: `metadata.name=${name}` },
       { path: '/api/v1/namespaces', fieldSelector: `metadata.name=${namespace}` },
-      ...childPaths(namespace),
+      ...childPaths(namespace, name),
     ]);
     const writesBefore = await metricSum(operator.registry, 'weft_controller_writes_total');
     const reconcilesBefore = await metricSum(operator.registry, 'weft_controller_reconcile_total');

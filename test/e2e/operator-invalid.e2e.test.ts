@@ -73,20 +73,24 @@ describe('reported in conditions at reconcile time', () => {
     expect(await conditionFor(c, first, 'Reconciled', 'True')).toBeDefined();
   });
 
-  it.each<[string, (ns: string) => MeshControlPlaneSpec, string, string]>([
+  // Ready names what is missing: the spec's own problem, or (when the children could not all be
+  // applied) the Deployment that is not there.
+  it.each<[string, (ns: string) => MeshControlPlaneSpec, string, string, string]>([
     [
-      'autoscaling minReplicas above the default maxReplicas (no CEL rule can see the default)',
-      (ns) => ({ ...installSpec(ns), components: { pilot: { replicas: 1, autoscaling: { enabled: true, minReplicas: 9 } } } }),
+      'autoscaling maxReplicas below the minReplicas defaulted from replicas (no CEL rule sees the default)',
+      (ns) => ({ ...installSpec(ns), components: { pilot: { replicas: 5, autoscaling: { enabled: true, maxReplicas: 2 } } } }),
       'InvalidSpec',
-      'components.pilot.autoscaling.minReplicas (9) must not exceed maxReplicas',
+      'components.pilot.autoscaling.minReplicas (5) must not exceed maxReplicas (2)',
+      'InvalidSpec',
     ],
     [
       'resource requests above the limits (the API server refuses the Deployment)',
       (ns) => ({ ...installSpec(ns), components: { pilot: { replicas: 1, resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } } } }),
       'ApplyFailed',
       'must be less than or equal to cpu limit',
+      'IstiodNotReady',
     ],
-  ])('%s', async (_case, spec, reason, message) => {
+  ])('%s', async (_case, spec, reason, message, readyReason) => {
     const name = `bad-${reason.toLowerCase()}-${id}`;
     created.push(name);
     await applyMcpOk(name, spec(`mesh-${name}`));
@@ -94,7 +98,7 @@ describe('reported in conditions at reconcile time', () => {
     expect(reconciled.reason).toBe(reason);
     expect(reconciled.message).toContain(message);
     const ready = await eventually('Ready False', () => conditionFor(c, name, 'Ready', 'False'), 30_000);
-    expect(ready.reason).toBe(reason);
+    expect(ready.reason).toBe(readyReason);
   });
 
   it('the operator is still running and reconciling after all of it', async () => {

@@ -26,6 +26,8 @@ const processes: OperatorProcess[] = [];
 const holders: string[] = [];
 const overlaps: string[] = [];
 let sampling = true;
+let samples = 0;
+const samplerErrors: string[] = [];
 let sampler: Promise<void> | undefined;
 
 const holder = async (): Promise<string> => (await coordination.readNamespacedLease({ name: 'weft-operator', namespace: leaseNamespace }).catch(() => undefined))?.spec?.holderIdentity ?? '';
@@ -33,10 +35,15 @@ const holder = async (): Promise<string> => (await coordination.readNamespacedLe
 /** Every 200 ms: the Lease holder (history without repeats) and whether two processes claim to lead. */
 async function sample(): Promise<void> {
   while (sampling) {
-    const [h, ...leading] = await Promise.all([holder(), ...processes.map(async (p) => ((await p.isLeader()) === true ? p.identity : undefined))]);
-    if (h !== '' && holders.at(-1) !== h) holders.push(h);
-    const leaders = leading.filter((l) => l !== undefined);
-    if (leaders.length > 1) overlaps.push(leaders.join('+'));
+    try {
+      const [h, ...leading] = await Promise.all([holder(), ...processes.map(async (p) => ((await p.isLeader()) === true ? p.identity : undefined))]);
+      if (h !== '' && holders.at(-1) !== h) holders.push(h);
+      const leaders = leading.filter((l) => l !== undefined);
+      if (leaders.length > 1) overlaps.push(leaders.join('+'));
+      samples++;
+    } catch (err) {
+      samplerErrors.push(err instanceof Error ? err.message : String(err));
+    }
     await delay(200);
   }
 }
@@ -103,8 +110,13 @@ describe('two operator processes on one Lease', () => {
     process.stderr.write(`[operator-leader] SIGTERM → the standby holds the Lease: ${String(handoverMs)} ms\n`);
   });
 
-  it('there were never two leaders, and the Lease passed a → b → c', () => {
+  it('there were never two leaders, and the Lease passed a → b → c', async () => {
+    await eventually('the sampler saw c hold the Lease', () => Promise.resolve(holders.at(-1) === `c-${id}`), 10_000).catch((err: unknown) => {
+      throw new Error(`${err instanceof Error ? err.message : String(err)}; holders ${JSON.stringify(holders)}, ${String(samples)} samples, errors ${JSON.stringify(samplerErrors.slice(-3))}`);
+    });
+    process.stderr.write(`[operator-leader] ${String(samples)} samples of both leader gauges and the Lease holder; overlaps: ${String(overlaps.length)}\n`);
     expect(overlaps).toEqual([]);
     expect(holders).toEqual([a.identity, b.identity, `c-${id}`]);
+    expect(samplerErrors).toEqual([]);
   });
 });

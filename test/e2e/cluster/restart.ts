@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { httpOk, startComponent, waitUntil } from './processes.ts';
 
 export interface ApiserverRestart {
-  /** From SIGTERM to the old process gone. */
+  /** From SIGTERM to the old process gone (SIGKILL after 10 s: it waits for its watches to drain). */
   readonly stopMs: number;
   /** From SIGTERM to the new one answering /readyz. */
   readonly downMs: number;
@@ -43,7 +43,7 @@ export async function restartApiserver(logDir: string): Promise<ApiserverRestart
   const began = Date.now();
   process.kill(pid, 'SIGTERM');
   while (alive(pid)) {
-    if (Date.now() - began > 30_000) process.kill(pid, 'SIGKILL');
+    if (Date.now() - began > 10_000) process.kill(pid, 'SIGKILL');
     await delay(50);
   }
   const stopMs = Date.now() - began;

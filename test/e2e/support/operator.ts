@@ -142,39 +142,52 @@ export interface EventCount {
 /**
  * Watches each collection path from its current resourceVersion and records every event: the
  * children never changing shows as no events at all (a change of resourceVersion is an event).
+ * A watch the client or server ends (client-node times requests out) resumes from the last
+ * resourceVersion seen, so nothing in between is missed.
  */
 export async function watchEvents(c: Clients, paths: readonly { readonly path: string; readonly labelSelector?: string; readonly fieldSelector?: string }[]): Promise<EventCount> {
   const watch = new Watch(c.kc);
   const events: string[] = [];
-  const controllers: AbortController[] = [];
-  for (const p of paths) {
-    const query = new URLSearchParams({ ...(p.labelSelector !== undefined ? { labelSelector: p.labelSelector } : {}), ...(p.fieldSelector !== undefined ? { fieldSelector: p.fieldSelector } : {}) });
-    const list = (await kubeRequest(c.kc, 'GET', `${p.path}?${query.toString()}`)) as { metadata?: { resourceVersion?: string } };
-    const params = { ...Object.fromEntries(query), resourceVersion: list.metadata?.resourceVersion ?? '', allowWatchBookmarks: false };
-    controllers.push(
-      await watch.watch(
-        p.path,
-        params,
-        (type: string, obj: { kind?: string; metadata?: { name?: string; resourceVersion?: string } }) => {
-          events.push(`${obj.kind ?? p.path}/${obj.metadata?.name ?? ''} ${type} rv=${obj.metadata?.resourceVersion ?? ''}`);
-        },
-        (err: unknown) => {
-          if (err !== null && err !== undefined && !(err instanceof Error && err.name === 'AbortError')) events.push(`${p.path} watch ended: ${err instanceof Error ? err.message : JSON.stringify(err)}`);
-        },
-      ),
+  const controllers = new Map<string, AbortController>();
+  let stopped = false;
+  const follow = async (path: string, query: Record<string, string>, resourceVersion: string): Promise<void> => {
+    let last = resourceVersion;
+    const controller = await watch.watch(
+      path,
+      { ...query, resourceVersion: last, allowWatchBookmarks: true },
+      (type: string, obj: { kind?: string; metadata?: { name?: string; resourceVersion?: string } }) => {
+        last = obj.metadata?.resourceVersion ?? last;
+        if (type !== 'BOOKMARK') events.push(`${obj.kind ?? path}/${obj.metadata?.name ?? ''} ${type} rv=${obj.metadata?.resourceVersion ?? ''}`);
+      },
+      (err: unknown) => {
+        if (stopped) return;
+        const timedOut = err === null || err === undefined || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'));
+        if (timedOut) void follow(path, query, last);
+        else events.push(`${path} watch failed: ${err instanceof Error ? err.message : JSON.stringify(err)}`);
+      },
     );
+    controllers.set(path, controller);
+  };
+  for (const p of paths) {
+    const query = { ...(p.labelSelector !== undefined ? { labelSelector: p.labelSelector } : {}), ...(p.fieldSelector !== undefined ? { fieldSelector: p.fieldSelector } : {}) };
+    const list = (await kubeRequest(c.kc, 'GET', `${p.path}?${new URLSearchParams(query).toString()}`)) as { metadata?: { resourceVersion?: string } };
+    await follow(p.path, query, list.metadata?.resourceVersion ?? '');
   }
   return {
     events,
     stop: () => {
-      for (const ac of controllers) ac.abort();
+      stopped = true;
+      for (const ac of controllers.values()) ac.abort();
     },
   };
 }
 
-/** The collection paths of every kind of child in a namespace (plus the cluster-scoped RBAC). */
-export function childPaths(namespace: string): { path: string; labelSelector: string }[] {
-  const labelSelector = 'app.kubernetes.io/managed-by=weft-operator';
+/**
+ * The collection paths of every kind of child of one MeshControlPlane: in its namespace, plus the
+ * cluster-scoped RBAC (selected by the control-plane label, so other tests' objects never show).
+ */
+export function childPaths(namespace: string, mcpName: string): { path: string; labelSelector: string }[] {
+  const labelSelector = `app.kubernetes.io/managed-by=weft-operator,mesh.weft.dev/control-plane=${mcpName}`;
   const namespaced = ['/api/v1/serviceaccounts', '/api/v1/configmaps', '/api/v1/services', '/apis/apps/v1/deployments', '/apis/policy/v1/poddisruptionbudgets', '/apis/autoscaling/v2/horizontalpodautoscalers', '/apis/rbac.authorization.k8s.io/v1/roles', '/apis/rbac.authorization.k8s.io/v1/rolebindings'];
   return [
     ...namespaced.map((p) => ({ path: p.replace(/\/([a-z]+)$/, `/namespaces/${namespace}/$1`), labelSelector })),
