@@ -80,6 +80,8 @@ async function serve(cluster: LocalCluster, log: Logger, stdout: NodeJS.Writable
     leaderElect: false,
     leaseNamespace: 'weft-system',
     identity: 'weft-up',
+    // The sample MeshControlPlane (config/samples) renders ConfigMap `istio` in weft-system.
+    meshConfigMap: { namespace: 'weft-system', name: 'istio' },
     signal,
     onServing: (p) => { serving(p); },
   });
