@@ -13,7 +13,12 @@ export interface RunningDiscovery {
   stop(): Promise<void>;
 }
 
-export async function startDiscovery(kc: KubeConfig): Promise<RunningDiscovery> {
+export interface DiscoveryTestOptions {
+  /** The mesh ConfigMap to watch (default: `istio` in `default`, as runDiscovery's lease namespace). */
+  readonly meshConfigMap?: { readonly namespace: string; readonly name: string };
+}
+
+export async function startDiscovery(kc: KubeConfig, options: DiscoveryTestOptions = {}): Promise<RunningDiscovery> {
   const abort = new AbortController();
   let ports: { xds: number; monitoring: number } | undefined;
   const done = runDiscovery({
@@ -27,6 +32,7 @@ export async function startDiscovery(kc: KubeConfig): Promise<RunningDiscovery> 
     leaderElect: false,
     leaseNamespace: 'default',
     identity: 'e2e',
+    ...(options.meshConfigMap === undefined ? {} : { meshConfigMap: options.meshConfigMap }),
     signal: abort.signal,
     onServing: (p) => (ports = p),
   });
