@@ -31,7 +31,13 @@ async function ip(args: readonly string[]): Promise<void> {
   await run('ip', args, { timeout: 10_000 });
 }
 
-const vethNames = (netns: string): [string, string] => [`${netns.slice(0, 12)}-h`, `${netns.slice(0, 12)}-p`];
+/**
+ * Interface names have at most 15 characters. Long namespace names keep their head and their tail
+ * (`weft-e2e-pods-3` → `weft-e2eds-3`), so that slots get distinct links: a plain 12-character cut
+ * gave every slot `weft-e2e-pod-h`, and one slot's cleanup deleted another's link.
+ */
+const vethBase = (netns: string): string => (netns.length <= 12 ? netns : `${netns.slice(0, 8)}${netns.slice(-4)}`);
+const vethNames = (netns: string): [string, string] => [`${vethBase(netns)}-h`, `${vethBase(netns)}-p`];
 
 /** Deletes the namespace, the host end of the veth and the route; missing pieces are fine. */
 export async function removePodNetwork(spec: PodNetworkSpec): Promise<void> {
