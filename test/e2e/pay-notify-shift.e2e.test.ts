@@ -44,7 +44,8 @@ async function sidecarCatchAll(xdsPort: number, ns: string): Promise<string> {
     client.send({ node: { id: `sidecar~10.245.255.253~envoy.${ns}~${ns}.svc.cluster.local`, metadata: { fields: { NAMESPACE: { stringValue: ns } } } }, type_url: TYPE_URLS.listener, resource_names: [] });
     const response = await client.next(10_000);
     const outbound = response.resources.find((r) => r.name === 'virtualOutbound');
-    const text = JSON.stringify(outbound?.value ?? {});
+    // The default chain is the catch-all; the 15001 chain always blackholes (loop prevention).
+    const text = JSON.stringify((outbound?.value as { default_filter_chain?: unknown } | undefined)?.default_filter_chain ?? {});
     return ['BlackHoleCluster', 'PassthroughCluster'].find((c) => text.includes(c)) ?? 'none';
   } finally {
     client.close();
