@@ -76,6 +76,7 @@ interface Row {
   readonly fullTranslationCpuMs: number;
   /** Warm: the same input objects again (a rebuild where nothing changed for these services). */
   readonly warmRebuildMs: number;
+  readonly warmRebuildCpuMs: number;
   readonly registryMs: number;
   readonly modelToIrMs: number;
   readonly irToXdsMs: number;
@@ -150,6 +151,7 @@ function benchFlavor(p: ProxyDescriptor): Row {
     fullTranslationMs: round(median(full.map((f) => f.ms.registry + f.ms.ir + f.ms.xds))),
     fullTranslationCpuMs: round(median(full.map((f) => f.cpuMs))),
     warmRebuildMs: round(median(warm.map((f) => f.ms.registry + f.ms.ir + f.ms.xds))),
+    warmRebuildCpuMs: round(median(warm.map((f) => f.cpuMs))),
     registryMs: round(median(full.map((f) => f.ms.registry))),
     modelToIrMs: round(median(full.map((f) => f.ms.ir))),
     irToXdsMs: round(median(full.map((f) => f.ms.xds))),
@@ -182,7 +184,7 @@ else {
     rows.map((r) => ({
       flavor: r.flavor,
       'full translation ms (cpu)': `${r.fullTranslationMs} (${r.fullTranslationCpuMs})`,
-      'warm rebuild ms': r.warmRebuildMs,
+      'warm rebuild ms (cpu)': `${r.warmRebuildMs} (${r.warmRebuildCpuMs})`,
       'registry / IR / xDS ms': `${r.registryMs} / ${r.modelToIrMs} / ${r.irToXdsMs}`,
       'first publish (encode) ms': r.firstPublishMs,
       'endpoint change ms (cache publish)': `${r.endpointChangeMs} (${r.endpointChangeCachePublishMs})`,
