@@ -43,10 +43,17 @@ const sidecar = proxy('sidecar~10.0.0.1~client-1.ns-0~ns-0.svc.cluster.local', {
 const podIndex = indexPods(w.pods);
 const grpc = proxy('sidecar~10.0.0.2~client-2.ns-0~ns-0.svc.cluster.local', { GENERATOR: 'grpc', LABELS: { app: 'client' } });
 
-function fullTranslation(p: ProxyDescriptor): { ctx: MeshContext; xds: XdsResources; cpuMs: number; ms: { registry: number; ir: number; xds: number } } {
+/**
+ * Cold: from fresh copies of every object (nothing memoized, like a process start). Warm: from the
+ * same objects again (a rebuild after a change elsewhere: informers keep unchanged objects).
+ */
+function fullTranslation(p: ProxyDescriptor, cold: boolean): { ctx: MeshContext; xds: XdsResources; cpuMs: number; ms: { registry: number; ir: number; xds: number } } {
+  const input = cold ? structuredClone(w) : w;
+  const cfg = cold ? { ...config, virtualServices: input.virtualServices, destinationRules: input.destinationRules } : config;
+  gc();
   const cpu = process.cpuUsage();
   const t0 = performance.now();
-  const ctx = createMeshContext(buildRegistry(w).registry, config);
+  const ctx = createMeshContext(buildRegistry(input).registry, cfg);
   const t1 = performance.now();
   const { ir } = translateProxy(ctx, p);
   const t2 = performance.now();
@@ -63,9 +70,13 @@ function bytesOf(cache: SnapshotCache, group: string, typeUrl: (typeof ADS_ORDER
 interface Row {
   readonly flavor: string;
   readonly resources: Record<string, number>;
+  /** Cold: fresh objects, nothing memoized (process start). */
   readonly fullTranslationMs: number;
   /** CPU time of this process for the same work (less distorted than wall time on a loaded machine). */
   readonly fullTranslationCpuMs: number;
+  /** Warm: the same input objects again (a rebuild where nothing changed for these services). */
+  readonly warmRebuildMs: number;
+  readonly warmRebuildCpuMs: number;
   readonly registryMs: number;
   readonly modelToIrMs: number;
   readonly irToXdsMs: number;
@@ -81,8 +92,10 @@ interface Row {
 }
 
 function benchFlavor(p: ProxyDescriptor): Row {
-  const full = [...Array<number>(ROUNDS)].map(() => fullTranslation(p));
-  const last = full[full.length - 1];
+  const full = [...Array<number>(ROUNDS)].map(() => fullTranslation(p, true));
+  fullTranslation(p, false);
+  const warm = [...Array<number>(ROUNDS)].map(() => fullTranslation(p, false));
+  const last = warm[warm.length - 1];
   if (last === undefined) throw new Error('no rounds');
   const cache = createSnapshotCache({ log: pino({ level: 'silent' }) });
   const group = `bench/${p.flavor}`;
@@ -137,6 +150,8 @@ function benchFlavor(p: ProxyDescriptor): Row {
     resources: Object.fromEntries(ADS_ORDER.map((t) => [t.slice(t.lastIndexOf('.') + 1), last.xds[t].length])),
     fullTranslationMs: round(median(full.map((f) => f.ms.registry + f.ms.ir + f.ms.xds))),
     fullTranslationCpuMs: round(median(full.map((f) => f.cpuMs))),
+    warmRebuildMs: round(median(warm.map((f) => f.ms.registry + f.ms.ir + f.ms.xds))),
+    warmRebuildCpuMs: round(median(warm.map((f) => f.cpuMs))),
     registryMs: round(median(full.map((f) => f.ms.registry))),
     modelToIrMs: round(median(full.map((f) => f.ms.ir))),
     irToXdsMs: round(median(full.map((f) => f.ms.xds))),
@@ -160,7 +175,7 @@ const result = {
   targets: { fullTranslationMs: 300, endpointChangeMs: 20, heapMB: 300 },
   rows,
   heapMB,
-  note: 'times are medians over rounds; full translation excludes the cache publish (encoding), listed as firstPublishMs',
+  note: 'times are medians over rounds; full translation is cold (fresh objects), warm rebuild reuses unchanged objects; both exclude the cache publish (encoding), listed as firstPublishMs',
 };
 
 if (json) console.log(JSON.stringify(result, null, 2));
@@ -169,6 +184,7 @@ else {
     rows.map((r) => ({
       flavor: r.flavor,
       'full translation ms (cpu)': `${r.fullTranslationMs} (${r.fullTranslationCpuMs})`,
+      'warm rebuild ms (cpu)': `${r.warmRebuildMs} (${r.warmRebuildCpuMs})`,
       'registry / IR / xDS ms': `${r.registryMs} / ${r.modelToIrMs} / ${r.irToXdsMs}`,
       'first publish (encode) ms': r.firstPublishMs,
       'endpoint change ms (cache publish)': `${r.endpointChangeMs} (${r.endpointChangeCachePublishMs})`,

@@ -4,11 +4,14 @@ import { defineCommand, type Command } from '../config/config.ts';
 import { leaderElectionOptions, monitoringOptions } from '../config/shared-options.ts';
 import { runDiscovery } from '../discovery/run.ts';
 import { createRealClock } from '../kube/clock.ts';
+import { meshConfigMapRef } from '../registry/mesh-config.ts';
 import type { Logger } from '../log.ts';
 
 const discoveryOptions = {
   grpcAddress: { kind: 'string', default: '0.0.0.0', env: 'WEFT_GRPC_ADDRESS', description: 'Address of the plaintext ADS server' },
   grpcPort: { kind: 'int', default: 15010, min: 0, max: 65535, env: 'WEFT_GRPC_PORT', description: 'Port of the plaintext ADS server (istiod: 15010)' },
+  meshConfigMap: { kind: 'string', default: '', env: 'WEFT_MESH_CONFIGMAP', description: 'Mesh ConfigMap to watch, NS/NAME or NAME (default: istio, or istio-<revision>, in the lease namespace)' },
+  revision: { kind: 'string', default: '', env: 'REVISION', description: 'Control plane revision (names the default mesh ConfigMap)' },
   ...monitoringOptions(15014),
   webhook: { kind: 'bool', default: true, env: 'WEFT_WEBHOOK', description: 'Serve the validating admission webhook and keep its caBundle' },
   webhookAddress: { kind: 'string', default: '0.0.0.0', env: 'WEFT_WEBHOOK_ADDRESS', description: 'Address of the HTTPS webhook server' },
@@ -51,6 +54,7 @@ export function createDiscoveryCommand(): Command<Logger> {
           : {}),
         leaseNamespace: options.leaseNamespace,
         identity: options.identity ?? hostname(),
+        meshConfigMap: meshConfigMapRef(options.meshConfigMap, options.leaseNamespace, options.revision),
         signal: ctx.signal,
       });
       return 0;

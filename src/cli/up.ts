@@ -84,6 +84,8 @@ async function serve(cluster: LocalCluster, log: Logger, stdout: NodeJS.Writable
     leaseNamespace: 'weft-system',
     identity: 'weft-up',
     webhook: { host: '127.0.0.1', port: 0, namespace: 'default', caSecret: 'weft-webhook-ca', service: 'weft-up', configName: UP_WEBHOOK_CONFIG, extraNames: ['127.0.0.1'] },
+    // The sample MeshControlPlane (config/samples) renders ConfigMap `istio` in weft-system.
+    meshConfigMap: { namespace: 'weft-system', name: 'istio' },
     signal,
     onServing: (p) => { serving(p); },
   });

@@ -1,13 +1,16 @@
 /**
  * Watches the Kubernetes service registry (Services, EndpointSlices, Pods, Namespaces) with one
- * informer per kind and hands the pipeline a fresh RegistryInput on every change; the pipeline
- * debounces. Pods matter only for labels (subsets) and locality, reached through slice targetRefs.
+ * informer per kind and hands the pipeline a fresh RegistryInput on every change, saying what
+ * changed (an EndpointSlice change names its service, so the pipeline can take the endpoint-only
+ * path); the pipeline debounces. Each kind's list is re-read only when that kind changed, so the
+ * other lists keep their identity. Pods matter only for labels (subsets) and locality.
  */
-import { CoreV1Api, DiscoveryV1Api, type KubeConfig, type KubernetesObject, type V1EndpointSlice, type V1Namespace, type V1Pod, type V1Service } from '@kubernetes/client-node';
+import { CoreV1Api, DiscoveryV1Api, type KubeConfig, type KubernetesObject, type V1EndpointSlice } from '@kubernetes/client-node';
 import type { Clock } from '../kube/clock.ts';
 import { createInformer, makeListWatch, type KindInformer } from '../kube/informer.ts';
 import type { Logger } from '../log.ts';
 import type { RegistryInput } from '../registry/build.ts';
+import type { RegistryChange } from './pipeline.ts';
 
 export interface RegistrySource {
   start(): Promise<void>;
@@ -15,38 +18,57 @@ export interface RegistrySource {
   snapshot(): RegistryInput;
 }
 
-export function createRegistrySource(kc: KubeConfig, clock: Clock, log: Logger, onChange: (input: RegistryInput) => void): RegistrySource {
+export type RegistryEvent = 'add' | 'update' | 'delete';
+
+type Kind = RegistryChange['kind'];
+
+export function createRegistrySource(
+  kc: KubeConfig,
+  clock: Clock,
+  log: Logger,
+  onChange: (input: RegistryInput, change: RegistryChange) => void,
+  onEvent?: (kind: Kind, event: RegistryEvent) => void,
+): RegistrySource {
   const core = kc.makeApiClient(CoreV1Api);
   const discovery = kc.makeApiClient(DiscoveryV1Api);
   let started = false;
-  const informers: KindInformer<KubernetesObject>[] = [];
-  const changed = (): void => {
-    if (started) onChange(snapshot());
+  const informers = new Map<Kind, KindInformer<KubernetesObject>>();
+  const lists = new Map<Kind, readonly KubernetesObject[]>();
+  const changed = (kind: Kind, event: RegistryEvent) => (obj: KubernetesObject): void => {
+    onEvent?.(kind, event);
+    if (!started) return;
+    lists.set(kind, informers.get(kind)?.list() ?? []);
+    const serviceName = kind === 'EndpointSlice' ? obj.metadata?.labels?.['kubernetes.io/service-name'] : undefined;
+    onChange(snapshot(), { kind, ...(obj.metadata?.namespace === undefined ? {} : { namespace: obj.metadata.namespace }), ...(serviceName === undefined ? {} : { serviceName }) });
   };
-  const handlers = { onAdd: changed, onUpdate: changed, onDelete: changed };
-  const make = <T extends KubernetesObject>(kind: string, path: string, list: () => Promise<{ items: T[] }>): KindInformer<T> => {
-    const informer = createInformer<T>({ kind, listWatch: makeListWatch<T>(kc, path, list), clock, log, handlers });
-    informers.push(informer);
-    return informer;
+  const make = (kind: Kind, path: string, list: () => Promise<{ items: KubernetesObject[] }>): void => {
+    const handlers = { onAdd: changed(kind, 'add'), onUpdate: changed(kind, 'update'), onDelete: changed(kind, 'delete') };
+    informers.set(kind, createInformer<KubernetesObject>({ kind, listWatch: makeListWatch<KubernetesObject>(kc, path, list), clock, log, handlers }));
   };
-  const services = make<V1Service>('Service', '/api/v1/services', () => core.listServiceForAllNamespaces());
-  const slices = make<V1EndpointSlice>('EndpointSlice', '/apis/discovery.k8s.io/v1/endpointslices', () => discovery.listEndpointSliceForAllNamespaces());
-  const pods = make<V1Pod>('Pod', '/api/v1/pods', () => core.listPodForAllNamespaces());
-  const namespaces = make<V1Namespace>('Namespace', '/api/v1/namespaces', () => core.listNamespace());
+  make('Service', '/api/v1/services', () => core.listServiceForAllNamespaces());
+  make('EndpointSlice', '/apis/discovery.k8s.io/v1/endpointslices', () => discovery.listEndpointSliceForAllNamespaces());
+  make('Pod', '/api/v1/pods', () => core.listPodForAllNamespaces());
+  make('Namespace', '/api/v1/namespaces', () => core.listNamespace());
 
   function snapshot(): RegistryInput {
-    return { services: services.list(), endpointSlices: slices.list(), pods: pods.list(), namespaces: namespaces.list() };
+    return {
+      services: lists.get('Service') ?? [],
+      endpointSlices: (lists.get('EndpointSlice') ?? []) as readonly V1EndpointSlice[],
+      pods: lists.get('Pod') ?? [],
+      namespaces: lists.get('Namespace') ?? [],
+    };
   }
 
   return {
     async start() {
-      await Promise.all(informers.map((i) => i.start()));
+      await Promise.all([...informers.values()].map((i) => i.start()));
+      for (const [kind, informer] of informers) lists.set(kind, informer.list());
       started = true;
-      onChange(snapshot());
+      onChange(snapshot(), { kind: 'Service' });
     },
     async stop() {
       started = false;
-      await Promise.all(informers.map((i) => i.stop()));
+      await Promise.all([...informers.values()].map((i) => i.stop()));
     },
     snapshot,
   };

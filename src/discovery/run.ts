@@ -11,7 +11,10 @@ import type { Clock } from '../kube/clock.ts';
 import { createKubeLeaseClient, createLeaderElector, type LeaderElector } from '../kube/leader-election.ts';
 import type { Logger } from '../log.ts';
 import { startHealthServer, type Route } from '../runtime/health-server.ts';
+import type { IstioResource } from '../model/types.ts';
 import { createAdsServer, createDebugHandlers, createSnapshotCache, createXdsMetrics } from '../xds/index.ts';
+import { createMeshSource, type MeshConfigRef, type MeshSource } from './mesh-source.ts';
+import { createDiscoveryMetrics } from './metrics.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { createRegistrySource } from './registry-source.ts';
 import { untilAborted } from '../runtime/abort.ts';
@@ -36,6 +39,8 @@ export interface DiscoveryOptions {
   readonly leaderElect: boolean;
   readonly leaseNamespace: string;
   readonly identity: string;
+  /** The mesh ConfigMap (`istio` in the discovery namespace by default, see meshConfigMapRef). */
+  readonly meshConfigMap?: MeshConfigRef;
   readonly signal: AbortSignal;
   /** The validating webhook (istiod's 15017); absent: off. */
   readonly webhook?: WebhookOptions;
@@ -50,9 +55,10 @@ function json(view: () => unknown): Route {
   };
 }
 
-/** istiod's registry debug pages, from the pipeline's current view. */
-function registryRoutes(pipeline: Pipeline): Record<string, Route> {
+/** istiod's registry debug pages, from the pipeline's current view, and `/debug/mesh`. */
+function registryRoutes(pipeline: Pipeline, mesh: MeshSource): Record<string, Route> {
   return {
+    '/debug/mesh': json(() => ({ configMap: `${mesh.ref.namespace}/${mesh.ref.name}`, ...mesh.state(), inForce: pipeline.mesh() })),
     '/debug/registryz': json(() => pipeline.registry().services),
     '/debug/endpointz': json(() =>
       pipeline.registry().services.map((s) => ({ hostname: s.hostname, namespace: s.namespace, endpoints: pipeline.registry().endpoints.get(`${s.hostname}/${s.namespace}`) ?? [] })),
@@ -82,10 +88,21 @@ export async function runDiscovery(options: DiscoveryOptions): Promise<void> {
   collectDefaultMetrics({ register: registry });
   const xdsMetrics = createXdsMetrics(registry);
   const cache = createSnapshotCache({ log, onConverged: (seconds) => { xdsMetrics.convergence.observe(seconds); } });
-  const pipeline = createPipeline({ cache, clock, log });
+  // Read at scrape time only, once `ads` exists.
+  const metrics = createDiscoveryMetrics(registry, xdsMetrics, () => ads.streamCores());
+  const pipeline = createPipeline({ cache, clock, log, observer: metrics.observer });
   let elector: LeaderElector | undefined;
-  const config = createIstioConfigController({ kc, log, clock, isLeader: () => elector?.isLeader() ?? true, onServedChange: (served) => { pipeline.setServedConfig(served); } });
-  const source = createRegistrySource(kc, clock, log, (input) => { pipeline.setRegistryInput(input); });
+  const onServedChange = (served: readonly IstioResource[]): void => {
+    metrics.servedChanged(served);
+    pipeline.setServedConfig(served);
+  };
+  const config = createIstioConfigController({ kc, log, clock, isLeader: () => elector?.isLeader() ?? true, onServedChange });
+  const source = createRegistrySource(kc, clock, log, (input, change) => { pipeline.setRegistryInput(input, change); }, (kind, event) => { metrics.registryEvent(kind, event); });
+  const meshRef = options.meshConfigMap ?? { namespace: options.leaseNamespace, name: 'istio' };
+  const mesh = createMeshSource(kc, meshRef, clock, log, (state) => {
+    metrics.meshState(state);
+    pipeline.setMeshConfig(state.mesh);
+  });
   const ads = createAdsServer({ cache, log, metrics: xdsMetrics, resolveGroup: (node) => pipeline.resolveGroup(node) });
   const debug = createDebugHandlers({ streamCores: () => ads.streamCores(), cache, registry });
   let synced = false;
@@ -94,12 +111,12 @@ export async function runDiscovery(options: DiscoveryOptions): Promise<void> {
     port: options.monitoringPort,
     registry,
     ready: { informers: () => synced },
-    routes: { '/debug/syncz': debug.syncz, '/debug/config_dump': debug.configDump, ...registryRoutes(pipeline) },
+    routes: { '/debug/syncz': debug.syncz, '/debug/config_dump': debug.configDump, ...registryRoutes(pipeline, mesh) },
   });
   const xdsPort = await ads.listen(options.grpcHost, options.grpcPort);
   // Before the informers: the webhook needs no cache, and the API server may call it at once.
   const webhook = options.webhook === undefined ? undefined : await startWebhookOrWarn(kc, clock, log, options.webhook);
-  await Promise.all([source.start(), config.start()]);
+  await Promise.all([mesh.start(), source.start(), config.start()]);
   await pipeline.flush();
   synced = true;
   if (options.leaderElect) {
@@ -122,6 +139,6 @@ export async function runDiscovery(options: DiscoveryOptions): Promise<void> {
   await webhook?.stop();
   await elector?.stop();
   pipeline.stop();
-  await Promise.all([source.stop(), config.stop()]);
+  await Promise.all([mesh.stop(), source.stop(), config.stop()]);
   await monitoring.close();
 }

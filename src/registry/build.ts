@@ -65,13 +65,48 @@ function kubernetesEndpoints(input: RegistryInput, byName: ReadonlyMap<string, R
   }
 }
 
+/**
+ * Reuse across builds (ADR 0045): the same V1Service object (informers replace objects on change)
+ * gives back the same RegistryService, and a service whose endpoints have the same content gets
+ * its previous endpoint list back. Identical references let translation reuse that service's
+ * clusters and load assignments. Invisible in outputs: only identity, never content, is reused.
+ */
+const servicesMemo = new WeakMap<V1Service, { readonly domainSuffix: string; readonly converted: ReturnType<typeof fromService> }>();
+const endpointsMemo = new WeakMap<RegistryService, readonly RegistryEndpoint[]>();
+
+function convertService(s: V1Service, domainSuffix: string): ReturnType<typeof fromService> {
+  const last = servicesMemo.get(s);
+  if (last?.domainSuffix === domainSuffix) return last.converted;
+  const converted = fromService(s, domainSuffix);
+  servicesMemo.set(s, { domainSuffix, converted });
+  return converted;
+}
+
+const sameLabels = (a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean => {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+};
+
+const sameEndpoint = (a: RegistryEndpoint, b: RegistryEndpoint): boolean =>
+  a.address === b.address && a.servicePort === b.servicePort && a.port === b.port && a.health === b.health && a.weight === b.weight && a.workload === b.workload &&
+  a.locality.region === b.locality.region && a.locality.zone === b.locality.zone && a.locality.subZone === b.locality.subZone && sameLabels(a.labels, b.labels);
+
+/** The previous list of `service` when `next` has the same content (both sorted), else `next`. */
+function reuseEndpoints(service: RegistryService, next: readonly RegistryEndpoint[]): readonly RegistryEndpoint[] {
+  const last = endpointsMemo.get(service);
+  if (last !== undefined && last.length === next.length && last.every((e, i) => { const n = next[i]; return n !== undefined && sameEndpoint(e, n); })) return last;
+  endpointsMemo.set(service, next);
+  return next;
+}
+
 export function buildRegistry(input: RegistryInput): RegistryOutcome {
   const mesh: MeshSettings = { ...DEFAULT_MESH, ...input.mesh };
   const problems: RegistryProblem[] = [];
   const services: RegistryService[] = [];
   const byName = new Map<string, RegistryService>();
   for (const s of input.services ?? []) {
-    const converted = fromService(s, mesh.domainSuffix);
+    const converted = convertService(s, mesh.domainSuffix);
     if (!converted.ok) {
       problems.push(converted.problem);
       continue;
@@ -90,9 +125,11 @@ export function buildRegistry(input: RegistryInput): RegistryOutcome {
   }
   for (const list of endpoints.values()) list.sort(compareEndpoints);
   for (const service of services) if (!endpoints.has(serviceKey(service))) endpoints.set(serviceKey(service), []);
+  const shared = new Map<string, readonly RegistryEndpoint[]>();
+  for (const service of services) shared.set(serviceKey(service), service.origin === 'kubernetes' ? reuseEndpoints(service, endpoints.get(serviceKey(service)) ?? []) : (endpoints.get(serviceKey(service)) ?? []));
   const namespaces = new Set([...namespaceNames(input.namespaces ?? []), ...services.map((s) => s.namespace)]);
   return {
-    registry: { mesh, services: services.sort(compareServices), endpoints, namespaces: [...namespaces].sort(), secrets: tlsSecrets(input.secrets ?? []) },
+    registry: { mesh, services: services.sort(compareServices), endpoints: shared, namespaces: [...namespaces].sort(), secrets: tlsSecrets(input.secrets ?? []) },
     problems: problems.sort((a, b) => a.object.localeCompare(b.object)),
   };
 }

@@ -1,4 +1,4 @@
-import type { V1Service } from '@kubernetes/client-node';
+import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { buildRegistry } from './build.ts';
 import { endpointHealth, fromService, podLocality, portProtocol } from './kubernetes.ts';
@@ -122,5 +122,40 @@ describe('buildRegistry', () => {
     expect(registry.endpoints.get('z.a.svc.cluster.local/a')).toEqual([]);
     expect(registry.mesh.outboundTrafficPolicy).toBe('REGISTRY_ONLY');
     expect(registry.namespaces).toEqual(['a']);
+  });
+});
+
+describe('buildRegistry reuse across builds', () => {
+  const svc = (name: string): V1Service => ({ metadata: { name, namespace: 'default' }, spec: { clusterIP: '10.96.0.9', ports: [{ name: 'http', port: 80 }] } });
+  const slice = (name: string, ip: string, ready = true): V1EndpointSlice => ({
+    metadata: { name: `${name}-x`, namespace: 'default', labels: { 'kubernetes.io/service-name': name } },
+    addressType: 'IPv4',
+    ports: [{ name: 'http', port: 8080 }],
+    endpoints: [{ addresses: [ip], conditions: { ready } }],
+  });
+  const a = svc('a');
+  const b = svc('b');
+  const base = { services: [a, b], endpointSlices: [slice('a', '10.244.0.1'), slice('b', '10.244.0.2')] };
+
+  it.each([
+    ['the same objects', base, { a: true, b: true }],
+    ['new slice objects, same content', { ...base, endpointSlices: [slice('a', '10.244.0.1'), slice('b', '10.244.0.2')] }, { a: true, b: true }],
+    ['one service’s endpoint moved', { ...base, endpointSlices: [slice('a', '10.244.0.3'), slice('b', '10.244.0.2')] }, { a: false, b: true }],
+    ['one service’s endpoint not ready', { ...base, endpointSlices: [slice('a', '10.244.0.1'), slice('b', '10.244.0.2', false)] }, { a: true, b: false }],
+  ])('%s: services are reused, endpoint lists only when equal', (_name, next, sameEndpoints) => {
+    const first = buildRegistry(base).registry;
+    const second = buildRegistry(next).registry;
+    expect(second.services[0]).toBe(first.services[0]);
+    expect(second.services[1]).toBe(first.services[1]);
+    const key = (n: string): string => `${n}.default.svc.cluster.local/default`;
+    expect(second.endpoints.get(key('a')) === first.endpoints.get(key('a'))).toBe(sameEndpoints.a);
+    expect(second.endpoints.get(key('b')) === first.endpoints.get(key('b'))).toBe(sameEndpoints.b);
+  });
+
+  it('a changed Service object is converted again', () => {
+    const first = buildRegistry(base).registry;
+    const second = buildRegistry({ ...base, services: [svc('a'), b] }).registry;
+    expect(second.services[0]).not.toBe(first.services[0]);
+    expect(second.services[0]).toEqual(first.services[0]);
   });
 });

@@ -1,12 +1,18 @@
 /**
- * Scenario pay-notify-shift end to end: an external service is unreachable until a ServiceEntry
- * names it; then traffic to svcb shifts 50/50 and then 100% to v0.2 without a client restart and
+ * Scenario pay-notify-shift end to end: REGISTRY_ONLY comes from the mesh ConfigMap (as the
+ * MeshControlPlane writes it), and an external service is unreachable until a ServiceEntry names
+ * it; then traffic to svcb shifts 50/50 and then 100% to v0.2 without a client restart and
  * without a failed call. msgd runs on another loopback address, as the scenario says for tests.
+ * At the end the ConfigMap flips to ALLOW_ANY, then gets a broken document (the last good config
+ * stays in force). Sidecars' catch-all (virtualOutbound) is read over ADS as an Envoy would.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { ensureTranslationProtos } from '../../src/translate/ir-to-xds/protos.ts';
+import { connectAdsClient } from '../../src/xds/testing/ads-client.ts';
+import { TYPE_URLS } from '../../src/xds/type-urls.ts';
 import { startDiscovery, type RunningDiscovery } from './support/discovery.ts';
 import { clients, createTestNamespace, eventually, runningPods } from './support/kube.ts';
 import { apply } from './support/kubectl.ts';
@@ -18,7 +24,33 @@ const MSGD_ADDRESS = '127.0.0.2';
 const netns = inject('podNetns');
 const c = clients();
 let discovery: RunningDiscovery;
+let namespace: string;
 const workloads: Workload[] = [];
+
+/** The mesh ConfigMap as the operator renders it (src/operator/render/istiod.ts), with a given `mesh` document. */
+const meshConfigMap = (mesh: string): string =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: istio }\ndata:\n  mesh: |\n${mesh.split('\n').map((l) => `    ${l}`).join('\n')}\n`;
+
+interface MeshPage {
+  readonly inForce: { readonly outboundTrafficPolicy: string };
+  readonly error?: string;
+}
+
+/** The cluster an Envoy sidecar in `ns` sends unknown outbound traffic to (virtualOutbound's default chain). */
+async function sidecarCatchAll(xdsPort: number, ns: string): Promise<string> {
+  ensureTranslationProtos();
+  const client = connectAdsClient('sotw', `127.0.0.1:${xdsPort}`);
+  try {
+    client.send({ node: { id: `sidecar~10.245.255.253~envoy.${ns}~${ns}.svc.cluster.local`, metadata: { fields: { NAMESPACE: { stringValue: ns } } } }, type_url: TYPE_URLS.listener, resource_names: [] });
+    const response = await client.next(10_000);
+    const outbound = response.resources.find((r) => r.name === 'virtualOutbound');
+    // The default chain is the catch-all; the 15001 chain always blackholes (loop prevention).
+    const text = JSON.stringify((outbound?.value as { default_filter_chain?: unknown } | undefined)?.default_filter_chain ?? {});
+    return ['BlackHoleCluster', 'PassthroughCluster'].find((c) => text.includes(c)) ?? 'none';
+  } finally {
+    client.close();
+  }
+}
 
 /** The scenario's documents by kind (the step-4 VirtualService is a comment in the file). */
 function scenarioDocument(kind: string): string {
@@ -39,7 +71,8 @@ spec:
 `;
 
 beforeAll(async () => {
-  discovery = await startDiscovery(c.kc);
+  namespace = await createTestNamespace(c, 'shift');
+  discovery = await startDiscovery(c.kc, { meshConfigMap: { namespace, name: 'istio' } });
 });
 
 afterAll(async () => {
@@ -49,8 +82,13 @@ afterAll(async () => {
 
 describe.skipIf(netns === '')('pay-notify-shift', () => {
   it('reaches msgd only through its ServiceEntry, then shifts svcb 50/50 and 100% to v0.2 with no failed call', async () => {
-    const namespace = await createTestNamespace(c, 'shift');
     workloads.push(await startLocalEcho(MSGD_ADDRESS, 9997, 'msgd'));
+
+    // 0. REGISTRY_ONLY through the mesh ConfigMap: sidecars send unknown hosts to BlackHoleCluster.
+    expect(await sidecarCatchAll(discovery.xdsPort, namespace)).toBe('PassthroughCluster');
+    await apply(meshConfigMap('outboundTrafficPolicy:\n  mode: REGISTRY_ONLY\ntrustDomain: cluster.local\n'), namespace);
+    await eventually('REGISTRY_ONLY in force', async () => (await discovery.debug<MeshPage>('/debug/mesh')).inForce.outboundTrafficPolicy === 'REGISTRY_ONLY');
+    await eventually('sidecars blackhole unknown hosts', async () => (await sidecarCatchAll(discovery.xdsPort, namespace)) === 'BlackHoleCluster');
 
     // 1. No ServiceEntry: the external target has no listener, so the call fails.
     const blocked = meshClient(discovery.xdsPort, namespace, 'msgd.external:9997');
@@ -95,5 +133,22 @@ describe.skipIf(netns === '')('pay-notify-shift', () => {
     } finally {
       svcb.close();
     }
+
+    // 5. ALLOW_ANY through the ConfigMap: unknown hosts pass through again.
+    await apply(meshConfigMap('outboundTrafficPolicy:\n  mode: ALLOW_ANY\n'), namespace);
+    await eventually('ALLOW_ANY in force', async () => (await sidecarCatchAll(discovery.xdsPort, namespace)) === 'PassthroughCluster');
+
+    // 6. A broken document is refused and reported; ALLOW_ANY stays in force, msgd stays reachable.
+    await apply(meshConfigMap('outboundTrafficPolicy:\n  mode: ALLOW_SOME\n'), namespace);
+    const refused = await eventually('broken mesh config reported', async () => {
+      const page = await discovery.debug<MeshPage>('/debug/mesh');
+      return page.error === undefined ? undefined : page;
+    });
+    expect(refused.error).toMatch(/ALLOW_SOME/);
+    expect(refused.inForce.outboundTrafficPolicy).toBe('ALLOW_ANY');
+    expect(await sidecarCatchAll(discovery.xdsPort, namespace)).toBe('PassthroughCluster');
+    const again = meshClient(discovery.xdsPort, namespace, 'msgd.external:9997');
+    await eventually('msgd still reachable', async () => (await again.call({}, 2_000)) === 'msgd');
+    again.close();
   });
 });

@@ -110,7 +110,18 @@ export function routeOf(r: RouteIR, flavor: ProxyFlavor): Obj {
   return out;
 }
 
+/** Per flavor, the xDS virtual host last built from an IR virtual host object (reused objects convert once). */
+const virtualHosts = new Map<ProxyFlavor, WeakMap<VirtualHostIR, Obj>>();
+
 function virtualHostOf(vh: VirtualHostIR, flavor: ProxyFlavor): Obj {
+  let memo = virtualHosts.get(flavor);
+  if (memo === undefined) virtualHosts.set(flavor, (memo = new WeakMap()));
+  let out = memo.get(vh);
+  if (out === undefined) memo.set(vh, (out = buildVirtualHost(vh, flavor)));
+  return out;
+}
+
+function buildVirtualHost(vh: VirtualHostIR, flavor: ProxyFlavor): Obj {
   const out: Obj = { name: vh.name, domains: [...vh.domains], routes: vh.routes.map((r) => routeOf(r, flavor)) };
   if (vh.requireTls === true) out.require_tls = 'ALL';
   return out;

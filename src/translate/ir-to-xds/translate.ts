@@ -35,8 +35,8 @@ export function translateIr(ir: ProxyIR): XdsResources {
   ensureTranslationProtos();
   const flavor = ir.flavor;
   return {
-    [TYPE_URLS.listener]: ir.listeners.map((l) => (l.type === 'api' ? apiListenerOf(l, flavor) : socketListenerOf(l, flavor))),
-    [TYPE_URLS.route]: ir.routeTables.map((t) => routeConfigurationOf(t, flavor)),
+    [TYPE_URLS.listener]: ir.listeners.map(memoized<ProxyIR['listeners'][number]>('listener', flavor, (l) => (l.type === 'api' ? apiListenerOf(l, flavor) : socketListenerOf(l, flavor)))),
+    [TYPE_URLS.route]: ir.routeTables.map(memoized<ProxyIR['routeTables'][number]>('route', flavor, (t) => routeConfigurationOf(t, flavor))),
     [TYPE_URLS.cluster]: ir.clusters.map(memoized<ProxyIR['clusters'][number]>('cluster', flavor, (c) => clusterOf(c, flavor))),
     [TYPE_URLS.endpoint]: ir.endpoints.map(memoized<ProxyIR['endpoints'][number]>('endpoint', '', loadAssignmentOf)),
   };

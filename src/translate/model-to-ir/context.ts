@@ -28,6 +28,25 @@ export interface MeshContext {
   /** DestinationRules by resolved host, with wildcard-host ones apart. */
   readonly drByHost: ReadonlyMap<string, readonly DestinationRule[]>;
   readonly drWildcard: readonly DestinationRule[];
+  /**
+   * The same object for contexts whose services, DestinationRules (element by element, by
+   * identity), domain suffix and root namespace are the same: what route translation reads besides
+   * the VirtualService itself. A memo key, never part of any output.
+   */
+  readonly routeDeps: object;
+}
+
+let lastRouteDeps: { readonly services: readonly RegistryService[]; readonly drs: readonly DestinationRule[]; readonly suffix: string; readonly root: string; readonly token: object } | undefined;
+
+const sameElements = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+function routeDepsOf(registry: Registry, drs: readonly DestinationRule[]): object {
+  const last = lastRouteDeps;
+  const { domainSuffix: suffix, rootNamespace: root } = registry.mesh;
+  if (last?.suffix === suffix && last.root === root && sameElements(last.services, registry.services) && sameElements(last.drs, drs)) return last.token;
+  const token = {};
+  lastRouteDeps = { services: registry.services, drs, suffix, root, token };
+  return token;
 }
 
 function index<T>(items: readonly T[], hostsOf: (item: T) => readonly string[]): { byHost: Map<string, T[]>; wildcard: T[] } {
@@ -62,7 +81,8 @@ export function createMeshContext(registry: Registry, config: AcceptedConfig): M
   for (const s of registry.services) servicesByHost.set(s.hostname, [...(servicesByHost.get(s.hostname) ?? []), s]);
   const vs = index(sorted.virtualServices, (v) => vsHosts.get(v) ?? []);
   const dr = index(sorted.destinationRules, (d) => [resolveHost(d.spec.host ?? '', d.metadata.namespace, suffix)]);
-  return { registry, config: sorted, vsHosts, servicesByHost, vsByHost: vs.byHost, vsWildcard: vs.wildcard, drByHost: dr.byHost, drWildcard: dr.wildcard };
+  const routeDeps = routeDepsOf(registry, sorted.destinationRules);
+  return { registry, config: sorted, vsHosts, servicesByHost, vsByHost: vs.byHost, vsWildcard: vs.wildcard, drByHost: dr.byHost, drWildcard: dr.wildcard, routeDeps };
 }
 
 /** MeshConfig.accessLogFile as an HTTP handler field: `{ accessLog }` when set, `{}` when not. */

@@ -17,9 +17,27 @@ const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 const compareLocality = (a: Locality, b: Locality): number => compareText(a.region, b.region) || compareText(a.zone, b.zone) || compareText(a.subZone, b.subZone);
 const compareEndpoint = (a: EndpointIR, b: EndpointIR): number => compareText(a.address, b.address) || a.port - b.port;
 
+/** One IR endpoint per registry endpoint, shared by every cluster (subset) that lists it: plain data, never mutated. */
+const endpointIrs = new WeakMap<RegistryEndpoint, EndpointIR>();
+
+function endpointIr(e: RegistryEndpoint): EndpointIR {
+  let ir = endpointIrs.get(e);
+  if (ir === undefined) endpointIrs.set(e, (ir = { address: e.address, port: e.port, weight: e.weight, health: 'HEALTHY' }));
+  return ir;
+}
+
+function hasDuplicates(sorted: readonly EndpointIR[]): boolean {
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1];
+    const b = sorted[i];
+    if (a !== undefined && b !== undefined && compareEndpoint(a, b) === 0) return true;
+  }
+  return false;
+}
+
 function toLocality(g: Group): LocalityEndpointsIR {
   const sorted = g.endpoints.sort(compareEndpoint);
-  const unique = sorted.filter((e, i) => i === 0 || compareEndpoint(sorted[i - 1] ?? e, e) !== 0);
+  const unique = hasDuplicates(sorted) ? sorted.filter((e, i) => i === 0 || compareEndpoint(sorted[i - 1] ?? e, e) !== 0) : sorted;
   let weight = 0;
   for (const e of unique) weight += e.weight;
   return { region: g.locality.region, zone: g.locality.zone, subZone: g.locality.subZone, weight, endpoints: unique };
@@ -32,7 +50,7 @@ export function buildEndpointSet(clusterName: string, endpoints: readonly Regist
     if (e.servicePort !== servicePort || e.health !== 'HEALTHY' || !labelsMatch(subsetLabels, e.labels)) continue;
     let group = groups.find((g) => compareLocality(g.locality, e.locality) === 0);
     if (group === undefined) groups.push((group = { locality: e.locality, endpoints: [] }));
-    group.endpoints.push({ address: e.address, port: e.port, weight: e.weight, health: 'HEALTHY' });
+    group.endpoints.push(endpointIr(e));
   }
   return { clusterName, localities: groups.sort((a, b) => compareLocality(a.locality, b.locality)).map(toLocality) };
 }

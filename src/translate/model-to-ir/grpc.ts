@@ -5,7 +5,7 @@
  * direct_response, so those rules are left out and reported; retries get the 25ms base back-off
  * it requires.
  */
-import type { ForwardActionIR, ListenerIR, RouteIR, RouteTableIR } from '../../ir/types.ts';
+import type { ForwardActionIR, ListenerIR, RouteIR, RouteTableIR, VirtualHostIR } from '../../ir/types.ts';
 import type { RegistryService } from '../../registry/types.ts';
 import type { Problem } from './cluster.ts';
 import type { MeshContext } from './context.ts';
@@ -48,6 +48,42 @@ export function listenerNames(service: RegistryService, port: number, namespace:
   return names;
 }
 
+interface PortOutput {
+  readonly table: RouteTableIR;
+  readonly listeners: readonly ListenerIR[];
+  readonly problems: readonly Problem[];
+}
+
+/**
+ * The last output per virtual host object and client namespace, valid while every cluster its
+ * routes name is known (or unknown) as it was: the same objects come back, so unchanged route
+ * tables and listeners cost nothing downstream.
+ */
+const portMemos = new WeakMap<VirtualHostIR, Map<string, { readonly output: PortOutput; readonly known: readonly boolean[] }>>();
+
+const routeClusters = (vh: VirtualHostIR): string[] => vh.routes.flatMap((r) => (r.action.type === 'forward' ? r.action.clusters.map((c) => c.cluster) : []));
+
+function portOutput(vh: VirtualHostIR, service: RegistryService, port: number, namespace: string, known: ReadonlySet<string>): PortOutput {
+  const clusters = routeClusters(vh);
+  const memo = portMemos.get(vh) ?? new Map<string, { readonly output: PortOutput; readonly known: readonly boolean[] }>();
+  portMemos.set(vh, memo);
+  const last = memo.get(namespace);
+  if (last !== undefined && last.known.length === clusters.length && clusters.every((c, i) => known.has(c) === last.known[i])) return last.output;
+  const problems: Problem[] = [];
+  const table = outboundClusterName(port, '', service.hostname);
+  const routes = vh.routes.flatMap((r) => grpcRoute(r, problems, known) ?? []);
+  const listeners: ListenerIR[] = listenerNames(service, port, namespace).map((name) => ({
+    type: 'api',
+    name,
+    address: service.addresses[0] ?? '0.0.0.0',
+    port,
+    http: { type: 'http', statPrefix: table, rds: table, faultFilter: true, corsFilter: false },
+  }));
+  const output = { table: { name: table, ignorePortInHostMatching: false, virtualHosts: [{ ...vh, routes }] }, listeners, problems };
+  memo.set(namespace, { output, known: clusters.map((c) => known.has(c)) });
+  return output;
+}
+
 export function grpcOutbound(ctx: MeshContext, proxy: ProxyDescriptor, services: readonly RegistryService[], known: ReadonlySet<string>, problems: Problem[]): { listeners: ListenerIR[]; routeTables: RouteTableIR[] } {
   const listeners: ListenerIR[] = [];
   const routeTables: RouteTableIR[] = [];
@@ -55,19 +91,11 @@ export function grpcOutbound(ctx: MeshContext, proxy: ProxyDescriptor, services:
   for (const service of services) {
     if (service.resolution !== 'ClientSideLB') continue;
     for (const port of service.ports) {
-      const table = outboundClusterName(port.port, '', service.hostname);
       const vh = serviceVirtualHost({ ctx, proxy, service, port, flavor: 'grpc', problems, referenced });
-      const routes = vh.routes.flatMap((r) => grpcRoute(r, problems, known) ?? []);
-      routeTables.push({ name: table, ignorePortInHostMatching: false, virtualHosts: [{ ...vh, routes }] });
-      for (const name of listenerNames(service, port.port, proxy.namespace)) {
-        listeners.push({
-          type: 'api',
-          name,
-          address: service.addresses[0] ?? '0.0.0.0',
-          port: port.port,
-          http: { type: 'http', statPrefix: table, rds: table, faultFilter: true, corsFilter: false },
-        });
-      }
+      const output = portOutput(vh, service, port.port, proxy.namespace, known);
+      routeTables.push(output.table);
+      listeners.push(...output.listeners);
+      problems.push(...output.problems);
     }
   }
   return { listeners, routeTables };

@@ -3,7 +3,7 @@
  * the virtual host of one service port (VirtualService routes, or the default route).
  */
 import type { ClusterIR, EndpointSetIR, ProxyFlavor, RouteIR, VirtualHostIR } from '../../ir/types.ts';
-import type { DestinationRule } from '../../model/types.ts';
+import type { DestinationRule, VirtualService } from '../../model/types.ts';
 import type { RegistryEndpoint, RegistryService, ServicePort } from '../../registry/types.ts';
 import { buildCluster, subsetsOf, type Problem } from './cluster.ts';
 import { destinationRuleFor, endpointsOf, type MeshContext } from './context.ts';
@@ -104,13 +104,49 @@ export interface VirtualHostRequest {
   readonly referenced: Set<string>;
 }
 
+interface VirtualHostMemo {
+  readonly service: RegistryService;
+  readonly vs: VirtualService | undefined;
+  readonly vh: VirtualHostIR;
+  readonly problems: readonly Problem[];
+  readonly referenced: readonly string[];
+}
+
+/**
+ * Per `ctx.routeDeps` (same services, DestinationRules and mesh naming), the last virtual host of
+ * each (flavor, client namespace, client labels, service port): reused while the service and the
+ * VirtualService that owns its host are the same objects, with its problems and referenced
+ * clusters replayed. A VirtualService change rebuilds only the hosts it owns.
+ */
+const virtualHostMemos = new WeakMap<object, Map<string, VirtualHostMemo>>();
+
+function buildVirtualHost(req: VirtualHostRequest, vs: VirtualService | undefined, problems: Problem[], referenced: Set<string>): VirtualHostIR {
+  const { ctx, proxy, service, port } = req;
+  const env: RouteEnvironment = { ctx, problems, referenced, gateway: 'mesh', port: port.port, labels: proxy.labels, namespace: proxy.namespace };
+  const routes = vs === undefined ? [defaultRoute(outboundClusterName(port.port, '', service.hostname))] : translateHttpRoutes(vs, env);
+  return { name: `${service.hostname}:${port.port}`, domains: serviceDomains(service, port.port, proxy.namespace, req.flavor === 'grpc'), routes };
+}
+
 /** The `host:port` virtual host of one service port for a sidecar or gRPC client. */
 export function serviceVirtualHost(req: VirtualHostRequest): VirtualHostIR {
   const { ctx, proxy, service, port } = req;
   const vs = virtualServiceFor(ctx, service.hostname, proxy.namespace, 'mesh');
-  const env: RouteEnvironment = { ctx, problems: req.problems, referenced: req.referenced, gateway: 'mesh', port: port.port, labels: proxy.labels, namespace: proxy.namespace };
-  const routes = vs === undefined ? [defaultRoute(outboundClusterName(port.port, '', service.hostname))] : translateHttpRoutes(vs, env);
-  return { name: `${service.hostname}:${port.port}`, domains: serviceDomains(service, port.port, proxy.namespace, req.flavor === 'grpc'), routes };
+  let memo = virtualHostMemos.get(ctx.routeDeps);
+  if (memo === undefined) virtualHostMemos.set(ctx.routeDeps, (memo = new Map<string, VirtualHostMemo>()));
+  const key = `${req.flavor}|${proxy.namespace}|${JSON.stringify(proxy.labels)}|${service.hostname}|${service.namespace}|${String(port.port)}`;
+  const last = memo.get(key);
+  if (last?.service === service && last.vs === vs) {
+    req.problems.push(...last.problems);
+    for (const name of last.referenced) req.referenced.add(name);
+    return last.vh;
+  }
+  const problems: Problem[] = [];
+  const referenced = new Set<string>();
+  const vh = buildVirtualHost(req, vs, problems, referenced);
+  memo.set(key, { service, vs, vh, problems, referenced: [...referenced] });
+  req.problems.push(...problems);
+  for (const name of referenced) req.referenced.add(name);
+  return vh;
 }
 
 /** Drops domains an earlier virtual host already claimed (Envoy rejects duplicates in one route table). */
@@ -126,7 +162,8 @@ export function dedupeDomains(hosts: readonly VirtualHostIR[], problems: Problem
       seen.add(d);
       return true;
     });
-    if (domains.length > 0) out.push({ ...vh, domains });
+    if (domains.length === vh.domains.length) out.push(vh);
+    else if (domains.length > 0) out.push({ ...vh, domains });
   }
   return out;
 }

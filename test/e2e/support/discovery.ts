@@ -16,7 +16,13 @@ export interface RunningDiscovery {
   stop(): Promise<void>;
 }
 
-export async function startDiscovery(kc: KubeConfig, options: { readonly webhook?: WebhookOptions } = {}): Promise<RunningDiscovery> {
+export interface DiscoveryTestOptions {
+  readonly webhook?: WebhookOptions;
+  /** The mesh ConfigMap to watch (default: `istio` in `default`, as runDiscovery's lease namespace). */
+  readonly meshConfigMap?: { readonly namespace: string; readonly name: string };
+}
+
+export async function startDiscovery(kc: KubeConfig, options: DiscoveryTestOptions = {}): Promise<RunningDiscovery> {
   const abort = new AbortController();
   let ports: { xds: number; monitoring: number; webhook?: number } | undefined;
   const done = runDiscovery({
@@ -31,6 +37,7 @@ export async function startDiscovery(kc: KubeConfig, options: { readonly webhook
     leaseNamespace: 'default',
     identity: 'e2e',
     ...(options.webhook === undefined ? {} : { webhook: options.webhook }),
+    ...(options.meshConfigMap === undefined ? {} : { meshConfigMap: options.meshConfigMap }),
     signal: abort.signal,
     onServing: (p) => (ports = p),
   });
