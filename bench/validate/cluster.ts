@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { createIstioConfigController } from '../../src/controllers/istio/controller.ts';
-import { applyObjects, kubeRequest, waitForCrdsEstablished } from '../../src/kube/apply.ts';
+import { applyObjects, createResourceResolver, kubeRequest, waitForCrdsEstablished } from '../../src/kube/apply.ts';
 import { createRealClock } from '../../src/kube/clock.ts';
 import { readManifestDir, type ManifestObject } from '../../src/kube/manifests.ts';
 import { startLocalCluster } from '../../test/e2e/cluster/local-cluster.ts';
@@ -72,9 +72,13 @@ async function installCrds(kc: KubeConfig): Promise<void> {
 }
 
 async function applyAll(kc: KubeConfig, objects: readonly ManifestObject[]): Promise<void> {
+  // One resolver for all workers: the group-version discovery is fetched once, not per object.
+  const pathOf = createResourceResolver(kc);
   let next = 0;
   const worker = async (): Promise<void> => {
-    for (let o = objects[next++]; o !== undefined; o = objects[next++]) await applyObjects(kc, [o], 'bench');
+    for (let o = objects[next++]; o !== undefined; o = objects[next++]) {
+      await kubeRequest(kc, 'PATCH', `${await pathOf(o)}?fieldManager=bench&force=true`, o, 'application/apply-patch+yaml');
+    }
   };
   await Promise.all([...Array<number>(IN_FLIGHT)].map(worker));
 }

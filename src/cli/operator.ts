@@ -22,7 +22,7 @@ export function createOperatorCommand(): Command<Logger> {
     run: async (options, ctx) => {
       const kc = new KubeConfig();
       kc.loadFromDefault();
-      await runOperator({
+      const exit = await runOperator({
         kc,
         log: ctx.log,
         clock: createRealClock(),
@@ -34,7 +34,8 @@ export function createOperatorCommand(): Command<Logger> {
         monitoringPort: options.monitoringPort,
         signal: ctx.signal,
       });
-      return 0;
+      // Lost the Lease: exit non-zero so Kubernetes restarts the process (ADR 37).
+      return exit.type === 'lostLease' ? 1 : 0;
     },
   });
 }

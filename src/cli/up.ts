@@ -2,7 +2,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCommand, type Command } from '../config/config.ts';
-import { runDiscovery } from '../discovery/run.ts';
+import { runDiscovery, type DiscoveryPorts } from '../discovery/run.ts';
 import { createRealClock } from '../kube/clock.ts';
 import { runOperator } from '../operator/run.ts';
 import { readVersion } from '../version.ts';
@@ -11,8 +11,11 @@ import { readManifestDir } from '../kube/manifests.ts';
 import type { Logger } from '../log.ts';
 import { loadLocalCluster, type LocalCluster } from './local-cluster-api.ts';
 import { untilAborted } from '../runtime/abort.ts';
+import { urlClientConfig, webhookConfiguration } from '../webhook/configuration.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The url-based webhook registration of `weft up`: the API server and discovery share the host. */
+const UP_WEBHOOK_CONFIG = 'weft-up-validator';
 
 const upOptions = {
   stateDir: { kind: 'string', default: '.weft/up', env: 'WEFT_STATE_DIR', description: 'Folder for the local cluster (kubeconfig, logs, data)' },
@@ -67,8 +70,8 @@ async function serve(cluster: LocalCluster, log: Logger, stdout: NodeJS.Writable
   await waitForCrdsEstablished(kc, crds.objects.map((o) => o.metadata.name));
   // One process, so it is the only writer: no Lease needed for `weft up`.
   const clock = createRealClock();
-  let serving: (ports: { readonly xds: number; readonly monitoring: number }) => void = () => undefined;
-  const ports = new Promise<{ readonly xds: number; readonly monitoring: number }>((resolve) => (serving = resolve));
+  let serving: (ports: DiscoveryPorts) => void = () => undefined;
+  const ports = new Promise<DiscoveryPorts>((resolve) => (serving = resolve));
   const discovery = runDiscovery({
     kc,
     log,
@@ -80,6 +83,7 @@ async function serve(cluster: LocalCluster, log: Logger, stdout: NodeJS.Writable
     leaderElect: false,
     leaseNamespace: 'weft-system',
     identity: 'weft-up',
+    webhook: { host: '127.0.0.1', port: 0, namespace: 'default', caSecret: 'weft-webhook-ca', service: 'weft-up', configName: UP_WEBHOOK_CONFIG, extraNames: ['127.0.0.1'] },
     signal,
     onServing: (p) => { serving(p); },
   });
@@ -100,6 +104,7 @@ async function serve(cluster: LocalCluster, log: Logger, stdout: NodeJS.Writable
     if (sample.ok) await applyObjects(kc, sample.objects, 'weft-up-sample');
     const bound = await Promise.race([ports, discovery.then(() => undefined)]);
     if (bound === undefined) return 1;
+    if (bound.webhook !== undefined) await applyObjects(kc, [webhookConfiguration(UP_WEBHOOK_CONFIG, urlClientConfig('127.0.0.1', bound.webhook))], 'weft-up');
     return await printAndWait(cluster, bound, stdout, signal);
   } finally {
     await operator;
@@ -107,13 +112,14 @@ async function serve(cluster: LocalCluster, log: Logger, stdout: NodeJS.Writable
   }
 }
 
-async function printAndWait(cluster: LocalCluster, ports: { readonly xds: number; readonly monitoring: number }, stdout: NodeJS.WritableStream, signal: AbortSignal): Promise<number> {
+async function printAndWait(cluster: LocalCluster, ports: DiscoveryPorts, stdout: NodeJS.WritableStream, signal: AbortSignal): Promise<number> {
   stdout.write(
     [
       '',
       'Weft is up.',
       `xDS: 127.0.0.1:${ports.xds}`,
       `debug: http://127.0.0.1:${ports.monitoring}`,
+      ...(ports.webhook === undefined ? [] : [`webhook: https://127.0.0.1:${String(ports.webhook)}/validate (ValidatingWebhookConfiguration ${UP_WEBHOOK_CONFIG})`]),
       '',
       'In another shell:',
       '',

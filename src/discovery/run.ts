@@ -15,6 +15,14 @@ import { createAdsServer, createDebugHandlers, createSnapshotCache, createXdsMet
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { createRegistrySource } from './registry-source.ts';
 import { untilAborted } from '../runtime/abort.ts';
+import { startWebhook, type RunningWebhook, type WebhookOptions } from '../webhook/index.ts';
+
+export interface DiscoveryPorts {
+  readonly xds: number;
+  readonly monitoring: number;
+  /** Present when the webhook is on. */
+  readonly webhook?: number;
+}
 
 export interface DiscoveryOptions {
   readonly kc: KubeConfig;
@@ -29,8 +37,10 @@ export interface DiscoveryOptions {
   readonly leaseNamespace: string;
   readonly identity: string;
   readonly signal: AbortSignal;
+  /** The validating webhook (istiod's 15017); absent: off. */
+  readonly webhook?: WebhookOptions;
   /** Called once serving, with the bound ports (port 0 picks free ones). */
-  readonly onServing?: (ports: { readonly xds: number; readonly monitoring: number }) => void;
+  readonly onServing?: (ports: DiscoveryPorts) => void;
 }
 
 function json(view: () => unknown): Route {
@@ -50,6 +60,19 @@ function registryRoutes(pipeline: Pipeline): Record<string, Route> {
     '/debug/configz': json(() => pipeline.config()),
     '/debug/proxy_groups': json(() => Object.fromEntries(pipeline.groups())),
   };
+}
+
+/**
+ * The webhook is an early check, never a reason for discovery not to serve xDS: if its CA cannot be
+ * read or written (no namespace, no RBAC), discovery runs without it and status reports instead.
+ */
+async function startWebhookOrWarn(kc: KubeConfig, clock: Clock, log: Logger, options: WebhookOptions): Promise<RunningWebhook | undefined> {
+  try {
+    return await startWebhook(kc, clock, log, options);
+  } catch (err) {
+    log.error({ err, namespace: options.namespace, secret: options.caSecret }, 'webhook not started: its CA Secret is unavailable (start with --webhook=false to silence)');
+    return undefined;
+  }
 }
 
 export async function runDiscovery(options: DiscoveryOptions): Promise<void> {
@@ -74,6 +97,8 @@ export async function runDiscovery(options: DiscoveryOptions): Promise<void> {
     routes: { '/debug/syncz': debug.syncz, '/debug/config_dump': debug.configDump, ...registryRoutes(pipeline) },
   });
   const xdsPort = await ads.listen(options.grpcHost, options.grpcPort);
+  // Before the informers: the webhook needs no cache, and the API server may call it at once.
+  const webhook = options.webhook === undefined ? undefined : await startWebhookOrWarn(kc, clock, log, options.webhook);
   await Promise.all([source.start(), config.start()]);
   await pipeline.flush();
   synced = true;
@@ -88,11 +113,13 @@ export async function runDiscovery(options: DiscoveryOptions): Promise<void> {
     });
     elector.start();
   }
-  log.info({ xds: xdsPort, monitoring: monitoring.port }, 'discovery serving');
-  options.onServing?.({ xds: xdsPort, monitoring: monitoring.port });
+  const ports: DiscoveryPorts = { xds: xdsPort, monitoring: monitoring.port, ...(webhook === undefined ? {} : { webhook: webhook.port }) };
+  log.info(ports, 'discovery serving');
+  options.onServing?.(ports);
   await untilAborted(options.signal);
   log.info('discovery draining');
   await ads.drain(5_000);
+  await webhook?.stop();
   await elector?.stop();
   pipeline.stop();
   await Promise.all([source.stop(), config.stop()]);

@@ -73,6 +73,8 @@ export interface HttpHandlerIR {
   readonly inlineRoutes?: RouteTableIR;
   readonly faultFilter: boolean;
   readonly corsFilter: boolean;
+  /** MeshConfig.accessLogFile: an Envoy file access log at this path (absent: none). */
+  readonly accessLog?: string;
 }
 
 export interface WeightedClusterIR {

@@ -78,8 +78,15 @@ function groupVersionPath(apiVersion: string): string {
   return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 }
 
+/** What locates an object: its group version, kind, name and namespace. */
+export interface ObjectCoordinates {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string | undefined };
+}
+
 /** Resolves kinds to resource paths through discovery, caching each group version. */
-export function createResourceResolver(kc: KubeConfig): (obj: ManifestObject) => Promise<string> {
+export function createResourceResolver(kc: KubeConfig): (obj: ObjectCoordinates) => Promise<string> {
   const cache = new Map<string, readonly ApiResource[]>();
   return async (obj) => {
     let resources = cache.get(obj.apiVersion);

@@ -26,6 +26,8 @@ export interface InformerMetrics {
   readonly handlerError?: (kind: string, event: InformerEvent) => void;
   readonly restart?: (kind: string) => void;
   readonly connect?: (kind: string) => void;
+  /** One full list of the kind (first sync or relist). */
+  readonly list?: (kind: string) => void;
 }
 
 /** client-node's ListWatch as we drive it (a fake Watch can be injected into it for tests). */
@@ -146,9 +148,16 @@ export function createInformer<T extends KubernetesObject>(options: InformerOpti
   };
 }
 
-/** A ListWatch on a real API server: `path` like `/apis/apps/v1/deployments`. */
-export function makeListWatch<T extends KubernetesObject>(kc: KubeConfig, path: string, list: () => Promise<KubernetesListObject<T>>, labelSelector?: string): ListWatchLike<T> {
-  return new ListWatch<T>(path, new Watch(kc), list, false, labelSelector);
+/**
+ * A ListWatch on a real API server: `path` like `/apis/apps/v1/deployments`. `onList` runs before
+ * each full list (weft_informer_lists_total).
+ */
+export function makeListWatch<T extends KubernetesObject>(kc: KubeConfig, path: string, list: () => Promise<KubernetesListObject<T>>, labelSelector?: string, onList?: () => void): ListWatchLike<T> {
+  const counted = (): Promise<KubernetesListObject<T>> => {
+    onList?.();
+    return list();
+  };
+  return new ListWatch<T>(path, new Watch(kc), counted, false, labelSelector);
 }
 
 export interface OwnerKind {

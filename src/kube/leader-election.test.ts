@@ -144,6 +144,28 @@ describe('createLeaderElector', () => {
     expect(a.events).toEqual(['started', 'stopped']);
   });
 
+  it.each([
+    ['just renewed', 0, true],
+    ['paused for less than the renew deadline', T.renewDeadlineMs - 2_001, true],
+    ['paused past the renew deadline, before the watchdog could fire', T.renewDeadlineMs, false],
+  ])('mayWrite when %s: %s', async (_name, pausedMs, expected) => {
+    const fake = createFakeClock();
+    let jumpMs = 0;
+    // A paused process: its clock jumps ahead before any of its timers get to run.
+    const clock = { ...fake, now: () => fake.now() + jumpMs };
+    const store = leaseStore();
+    const a = candidate(store, clock, 'a');
+    const b = candidate(store, clock, 'b');
+    a.elector.start();
+    await flush();
+    b.elector.start();
+    await run(fake, 2_000, [a, b]);
+    jumpMs = pausedMs;
+    expect(a.elector.isLeader()).toBe(true);
+    expect(a.elector.mayWrite()).toBe(expected);
+    expect(b.elector.mayWrite()).toBe(false);
+  });
+
   it('survives renew failures shorter than the renew deadline', async () => {
     const clock = createFakeClock();
     const store = leaseStore();

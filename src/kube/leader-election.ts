@@ -102,6 +102,13 @@ export interface LeaderElectorOptions {
 export interface LeaderElector {
   start(): void;
   isLeader(): boolean;
+  /**
+   * True while leading and the last successful renewal is younger than the renew deadline, judged
+   * on the clock at the moment of asking. Ask it right before each write: a process that was
+   * paused (GC, SIGSTOP, a starved VM) sees the time jump before its watchdog timer has had a
+   * chance to fire, and writes nothing (ADR 37).
+   */
+  mayWrite(): boolean;
   /** Stops campaigning; a leader releases the lease and gets onStoppedLeading. */
   stop(): Promise<void>;
 }
@@ -121,6 +128,7 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
   let tickTimer: TimerHandle | undefined;
   let watchdog: TimerHandle | undefined;
   let inFlight: Promise<void> = Promise.resolve();
+  let renewedAtMs = Number.NEGATIVE_INFINITY;
 
   const observe = (lease: LeaseObject | undefined): void => {
     if (lease === undefined) return;
@@ -137,7 +145,8 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
     options.onStoppedLeading();
   };
 
-  const renewed = (): void => {
+  const renewed = (attemptStartedAtMs: number): void => {
+    renewedAtMs = attemptStartedAtMs;
     if (watchdog !== undefined) clock.clearTimeout(watchdog);
     watchdog = clock.setTimeout(() => {
       loseLeadership('lease not renewed within the renew deadline');
@@ -184,9 +193,11 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
 
   async function tick(): Promise<void> {
     if (isStopped()) return;
+    // The lease counts from when we asked, not from when the answer came back.
+    const startedAtMs = clock.now();
     holdsLease = await attempt();
     // stop() may have been called while the attempt was in flight: then only release.
-    if (holdsLease && !isStopped()) renewed();
+    if (holdsLease && !isStopped()) renewed(startedAtMs);
     schedule();
   }
 
@@ -208,6 +219,7 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
       inFlight = tick();
     },
     isLeader: () => leading,
+    mayWrite: () => leading && clock.now() - renewedAtMs < timings.renewDeadlineMs,
     async stop() {
       if (stopped) return;
       stopped = true;

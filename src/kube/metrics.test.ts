@@ -40,4 +40,18 @@ describe('createControllerMetrics', () => {
     expect(text).toContain('weft_informer_handler_errors_total{kind="Deployment",event="update"} 1');
     expect(text).toContain('weft_controller_queue_depth{controller="b"} 0');
   });
+
+  it('counts lists by kind and writes by verb', async () => {
+    const registry = new Registry();
+    const m = createControllerMetrics(registry, 'c');
+    m.informer.list?.('Deployment');
+    m.informer.list?.('Deployment');
+    m.write('apply');
+    m.write('status');
+    m.write('apply');
+    const text = await registry.metrics();
+    expect(text).toContain('weft_informer_lists_total{kind="Deployment"} 2');
+    expect(text).toContain('weft_controller_writes_total{verb="apply"} 2');
+    expect(text).toContain('weft_controller_writes_total{verb="status"} 1');
+  });
 });

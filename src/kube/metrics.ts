@@ -12,6 +12,8 @@ export interface ControllerMetrics {
   readonly queue: WorkQueueMetrics;
   readonly informer: InformerMetrics;
   setLeader(isLeader: boolean): void;
+  /** One write request to the API server (apply, create, delete, status, event). */
+  write(verb: string): void;
 }
 
 const metricCache = new WeakMap<Registry, ReturnType<typeof defineMetrics>>();
@@ -30,6 +32,8 @@ function defineMetrics(registry: Registry) {
     depth: new Gauge({ name: 'weft_controller_queue_depth', help: 'Keys waiting in the work queue.', labelNames: ['controller'], registers }),
     restarts: new Counter({ name: 'weft_informer_restarts_total', help: 'Watches restarted after an error, by kind.', labelNames: ['kind'], registers }),
     handlerErrors: new Counter({ name: 'weft_informer_handler_errors_total', help: 'Exceptions thrown by informer event handlers.', labelNames: ['kind', 'event'], registers }),
+    lists: new Counter({ name: 'weft_informer_lists_total', help: 'Full lists by kind: the first sync, and every relist after a watch failed or expired.', labelNames: ['kind'], registers }),
+    writes: new Counter({ name: 'weft_controller_writes_total', help: 'Write requests sent to the API server, by verb (apply, create, delete, status, event).', labelNames: ['verb'], registers }),
     leader: new Gauge({ name: 'weft_leader_election_is_leader', help: '1 while this process holds the lease.', labelNames: ['controller'], registers }),
   };
 }
@@ -61,6 +65,12 @@ export function createControllerMetrics(registry: Registry, controller: string):
       handlerError: (kind, event) => {
         metrics.handlerErrors.inc({ kind, event });
       },
+      list: (kind) => {
+        metrics.lists.inc({ kind });
+      },
+    },
+    write: (verb) => {
+      metrics.writes.inc({ verb });
     },
     setLeader: (isLeader) => {
       metrics.leader.set({ controller }, isLeader ? 1 : 0);

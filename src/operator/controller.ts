@@ -5,22 +5,21 @@
  * The queue opens only once every informer has synced, so a fresh leader never computes status
  * from half-filled caches (which would flap Ready).
  */
-import { ApiException, CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
 import type { Clock } from '../kube/clock.ts';
 import { createInformer, ownerKey, type InformerMetrics, type KindInformer } from '../kube/informer.ts';
-import { createClusterCustomObjectStatusClient, createStatusWriter } from '../kube/status-writer.ts';
+import { createClusterCustomObjectStatusClient, createStatusWriter, type StatusClient } from '../kube/status-writer.ts';
 import { createWorkQueue, type WorkQueue, type WorkQueueMetrics } from '../kube/work-queue.ts';
 import type { ObservedNamespace } from './conflict.ts';
 import type { RenderOptions } from './defaults.ts';
 import { childListWatches, meshControlPlaneListWatch, namespaceListWatch, type ChildKind } from './informers.ts';
-import { objectRef, type KubeObject } from './render/common.ts';
-import { reconcileMeshControlPlane, type ApplyResult, type ChildRef, type CreateResult, type ReconcilePorts } from './reconcile.ts';
+import { createApplyMemo } from './apply-memo.ts';
+import { reconcileMeshControlPlane, type ReconcilePorts } from './reconcile.ts';
+import { createWritePorts, type WriteVerb } from './writes.ts';
 import type { ObservedDeployment } from './status.ts';
 import { MCP_GROUP, MCP_KIND, MCP_PLURAL, MCP_VERSION, type MeshControlPlane, type MeshControlPlaneStatus } from './types.ts';
 
-/** The field manager of every child the operator applies: one name, so SSA ownership is stable. */
-export const OPERATOR_FIELD_MANAGER = 'weft-operator';
 const OWNER = { group: MCP_GROUP, kind: MCP_KIND };
 
 export interface ControllerOptions {
@@ -32,6 +31,10 @@ export interface ControllerOptions {
   readonly resyncPeriodMs?: number;
   readonly queueMetrics?: WorkQueueMetrics;
   readonly informerMetrics?: InformerMetrics;
+  /** Asked before every write; false once the Lease may be lost (ADR 37). Always true by default. */
+  readonly canWrite?: () => boolean;
+  /** Counts each write request by verb (weft_controller_writes_total). */
+  readonly countWrite?: (verb: WriteVerb | 'status') => void;
 }
 
 export interface MeshControlPlaneController {
@@ -44,88 +47,17 @@ export interface MeshControlPlaneController {
   readonly queue: WorkQueue;
 }
 
-const errorText = (err: unknown): string => {
-  if (err instanceof ApiException) {
-    const body = (err as ApiException<unknown>).body;
-    const parsed = typeof body === 'string' ? (JSON.parse(body) as { message?: string } | null) : (body as { message?: string } | null);
-    return `${(err as ApiException<unknown>).code}: ${parsed?.message ?? String(body)}`;
-  }
-  return err instanceof Error ? err.message : String(err);
-};
-
-/**
- * Dependency tiers for applying: the namespace; then what pods and bindings refer to (accounts,
- * roles, ConfigMaps); then everything else. A Deployment created before its ServiceAccount would
- * have its first pods refused and the ReplicaSet back off, delaying Ready.
- */
-export function applyTiers(list: readonly KubeObject[]): KubeObject[][] {
-  const tierOf = (kind: string): number => (kind === 'Namespace' ? 0 : ['ServiceAccount', 'ClusterRole', 'Role', 'ConfigMap'].includes(kind) ? 1 : 2);
-  const tiers: KubeObject[][] = [[], [], []];
-  for (const o of list) tiers[tierOf(o.kind)]?.push(o);
-  return tiers.filter((t) => t.length > 0);
-}
-
 const ownedBy = (o: KubernetesObject, uid: string): boolean => o.metadata?.ownerReferences?.some((r) => r.uid === uid && r.controller === true) === true;
 
-function writePorts(kc: KubeConfig, log: Logger): Pick<ReconcilePorts, 'apply' | 'create' | 'delete' | 'recordEvent'> {
-  const objects = KubernetesObjectApi.makeApiClient(kc);
-  const core = kc.makeApiClient(CoreV1Api);
-  const lastEvent = new Map<string, string>();
+/** The status client, refusing to write without the Lease and counting its writes. */
+function guardedStatusClient(options: ControllerOptions, canWrite: () => boolean): StatusClient<MeshControlPlaneStatus> {
+  const client = createClusterCustomObjectStatusClient<MeshControlPlaneStatus>(options.kc, { group: MCP_GROUP, version: MCP_VERSION, plural: MCP_PLURAL });
   return {
-    async apply(list): Promise<ApplyResult> {
-      const applyOne = async (o: KubeObject): Promise<ApplyResult> => {
-        try {
-          await objects.patch(o, undefined, undefined, OPERATOR_FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
-          return { ok: true };
-        } catch (err) {
-          return { ok: false, object: objectRef(o), error: errorText(err) };
-        }
-      };
-      // Tiers in order, objects within a tier in parallel: keeps the first apply well under a second.
-      for (const tier of applyTiers(list)) {
-        const failed = (await Promise.all(tier.map(applyOne))).find((r) => !r.ok);
-        if (failed !== undefined) return failed;
-      }
-      return { ok: true };
-    },
-    async create(o): Promise<CreateResult> {
-      try {
-        await objects.create(o, undefined, undefined, OPERATOR_FIELD_MANAGER);
-        return { type: 'created' };
-      } catch (err) {
-        if (err instanceof ApiException && (err as ApiException<unknown>).code === 409) return { type: 'exists' };
-        return { type: 'failed', object: objectRef(o), error: errorText(err) };
-      }
-    },
-    async delete(child: ChildRef): Promise<ApplyResult> {
-      try {
-        await objects.delete(child, undefined, undefined, undefined, undefined, 'Background');
-      } catch (err) {
-        if (!(err instanceof ApiException && (err as ApiException<unknown>).code === 404)) return { ok: false, object: objectRef(child), error: errorText(err) };
-      }
-      return { ok: true };
-    },
-    recordEvent(mcp, type, reason, message) {
-      // One Event per distinct (reason, message): retries of the same failure do not spam.
-      const signature = `${type}/${reason}/${message}`;
-      if (lastEvent.get(mcp.metadata.name) === signature) return;
-      lastEvent.set(mcp.metadata.name, signature);
-      const now = new Date();
-      const event = {
-        metadata: { generateName: `${mcp.metadata.name}.`, namespace: 'default' },
-        involvedObject: { apiVersion: mcp.apiVersion, kind: mcp.kind, name: mcp.metadata.name, ...(mcp.metadata.uid !== undefined ? { uid: mcp.metadata.uid } : {}) },
-        type,
-        reason,
-        message,
-        firstTimestamp: now,
-        lastTimestamp: now,
-        count: 1,
-        source: { component: OPERATOR_FIELD_MANAGER },
-        reportingComponent: `${MCP_GROUP}/${OPERATOR_FIELD_MANAGER}`,
-      };
-      core.createNamespacedEvent({ namespace: 'default', body: event }).catch((err: unknown) => {
-        log.warn({ err, mcp: mcp.metadata.name, reason }, 'recording an event failed');
-      });
+    ...client,
+    patchStatus: (name, resourceVersion, status) => {
+      if (!canWrite()) return Promise.reject(new Error('not writing status: this process no longer holds the leader Lease'));
+      options.countWrite?.('status');
+      return client.patchStatus(name, resourceVersion, status);
     },
   };
 }
@@ -134,17 +66,20 @@ export function createMeshControlPlaneController(options: ControllerOptions): Me
   const { kc, clock } = options;
   const log = options.log.child({ controller: 'meshcontrolplane' });
   let open = false;
-  const statusWriter = createStatusWriter<MeshControlPlaneStatus>(createClusterCustomObjectStatusClient(kc, { group: MCP_GROUP, version: MCP_VERSION, plural: MCP_PLURAL }), { log });
+  let stopped = false;
+  const canWrite = options.canWrite ?? ((): boolean => true);
+  const statusWriter = createStatusWriter<MeshControlPlaneStatus>(guardedStatusClient(options, canWrite), { log });
   const enqueue = (key: string | undefined): void => {
     if (open && key !== undefined && key !== '') queue.add(key);
   };
+  const onList = (kind: string): void => options.informerMetrics?.list?.(kind);
   const mcps = (): MeshControlPlane[] => mcpInformer.list() as unknown as MeshControlPlane[];
   const common = { clock, log, ...(options.resyncPeriodMs !== undefined ? { resyncPeriodMs: options.resyncPeriodMs } : {}), ...(options.informerMetrics !== undefined ? { metrics: options.informerMetrics } : {}) };
 
   const mcpInformer = createInformer({
     ...common,
     kind: MCP_KIND,
-    listWatch: meshControlPlaneListWatch(kc),
+    listWatch: meshControlPlaneListWatch(kc, onList),
     handlers: {
       onAdd: (o) => {
         enqueue(o.metadata?.name);
@@ -164,7 +99,7 @@ export function createMeshControlPlaneController(options: ControllerOptions): Me
   const toOwner = (o: KubernetesObject): void => {
     enqueue(ownerKey(o, OWNER));
   };
-  const childKinds: ChildKind[] = [...childListWatches(kc), namespaceListWatch(kc)];
+  const childKinds: ChildKind[] = [...childListWatches(kc, onList), namespaceListWatch(kc, onList)];
   const children = new Map<string, KindInformer<KubernetesObject>>(
     childKinds.map((c) => [c.kind, createInformer({ ...common, kind: c.kind, listWatch: c.listWatch, handlers: { onAdd: toOwner, onUpdate: toOwner, onDelete: toOwner } })]),
   );
@@ -182,7 +117,14 @@ export function createMeshControlPlaneController(options: ControllerOptions): Me
     },
     deployments: (namespace) => new Map((child('Deployment')?.list(namespace) ?? []).map((d) => [d.metadata?.name ?? '', d as unknown as ObservedDeployment])),
     writeStatus: (name, compute) => statusWriter.write(name, compute),
-    ...writePorts(kc, log),
+    ...createWritePorts({
+      kc,
+      log,
+      canWrite,
+      memo: createApplyMemo(),
+      cachedResourceVersion: (o) => child(o.kind)?.get(o.metadata.name, o.metadata.namespace)?.metadata?.resourceVersion,
+      ...(options.countWrite !== undefined ? { countWrite: options.countWrite } : {}),
+    }),
   };
 
   const queue = createWorkQueue({
@@ -198,11 +140,14 @@ export function createMeshControlPlaneController(options: ControllerOptions): Me
     synced: () => open,
     async start() {
       await Promise.all([mcpInformer.start(), ...[...children.values()].map((i) => i.start())]);
+      // stop() may have come while the caches filled (the Lease lost meanwhile): stay closed.
+      if (stopped) return;
       open = true;
       log.info({ meshControlPlanes: mcps().length }, 'caches synced, reconciling');
       for (const m of mcps()) enqueue(m.metadata.name);
     },
     async stop() {
+      stopped = true;
       open = false;
       await Promise.all([mcpInformer.stop(), ...[...children.values()].map((i) => i.stop())]);
       await queue.shutdown({ drain: false });

@@ -4,6 +4,7 @@
  * Namespaces (to tell a pre-existing namespace from one Weft created).
  */
 import {
+  AdmissionregistrationV1Api,
   AppsV1Api,
   AutoscalingV2Api,
   CoreV1Api,
@@ -31,12 +32,13 @@ type List = KubernetesListObject<KubernetesObject>;
 const asList = (p: Promise<unknown>): Promise<List> => p as Promise<List>;
 
 /** One ListWatch per child kind, all label-selected to the operator's own objects. */
-export function childListWatches(kc: KubeConfig): ChildKind[] {
+export function childListWatches(kc: KubeConfig, onList?: (kind: string) => void): ChildKind[] {
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   const policy = kc.makeApiClient(PolicyV1Api);
   const autoscaling = kc.makeApiClient(AutoscalingV2Api);
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+  const admission = kc.makeApiClient(AdmissionregistrationV1Api);
   const labelSelector = MANAGED_SELECTOR;
   const p = { labelSelector };
   const kinds: [string, string, string, () => Promise<List>][] = [
@@ -50,17 +52,24 @@ export function childListWatches(kc: KubeConfig): ChildKind[] {
     ['RoleBinding', 'rbac.authorization.k8s.io/v1', '/apis/rbac.authorization.k8s.io/v1/rolebindings', () => asList(rbac.listRoleBindingForAllNamespaces(p))],
     ['ClusterRole', 'rbac.authorization.k8s.io/v1', '/apis/rbac.authorization.k8s.io/v1/clusterroles', () => asList(rbac.listClusterRole(p))],
     ['ClusterRoleBinding', 'rbac.authorization.k8s.io/v1', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', () => asList(rbac.listClusterRoleBinding(p))],
+    [
+      'ValidatingWebhookConfiguration',
+      'admissionregistration.k8s.io/v1',
+      '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+      () => asList(admission.listValidatingWebhookConfiguration(p)),
+    ],
   ];
-  return kinds.map(([kind, apiVersion, path, list]) => ({ kind, apiVersion, listWatch: makeListWatch(kc, path, list, labelSelector) }));
+  return kinds.map(([kind, apiVersion, path, list]) => ({ kind, apiVersion, listWatch: makeListWatch(kc, path, list, labelSelector, () => onList?.(kind)) }));
 }
 
 /** All Namespaces, unselected: a pre-existing one carries none of our labels. */
-export function namespaceListWatch(kc: KubeConfig): ChildKind {
+export function namespaceListWatch(kc: KubeConfig, onList?: (kind: string) => void): ChildKind {
   const core = kc.makeApiClient(CoreV1Api);
-  return { kind: 'Namespace', apiVersion: 'v1', listWatch: makeListWatch(kc, '/api/v1/namespaces', () => asList(core.listNamespace())) };
+  return { kind: 'Namespace', apiVersion: 'v1', listWatch: makeListWatch(kc, '/api/v1/namespaces', () => asList(core.listNamespace()), undefined, () => onList?.('Namespace')) };
 }
 
-export function meshControlPlaneListWatch(kc: KubeConfig): ListWatchLike<KubernetesObject> {
+export function meshControlPlaneListWatch(kc: KubeConfig, onList?: (kind: string) => void): ListWatchLike<KubernetesObject> {
   const custom = kc.makeApiClient(CustomObjectsApi);
-  return makeListWatch(kc, `/apis/${MCP_GROUP}/${MCP_VERSION}/${MCP_PLURAL}`, () => asList(custom.listClusterCustomObject({ group: MCP_GROUP, version: MCP_VERSION, plural: MCP_PLURAL })));
+  const list = (): Promise<List> => asList(custom.listClusterCustomObject({ group: MCP_GROUP, version: MCP_VERSION, plural: MCP_PLURAL }));
+  return makeListWatch(kc, `/apis/${MCP_GROUP}/${MCP_VERSION}/${MCP_PLURAL}`, list, undefined, () => onList?.('MeshControlPlane'));
 }

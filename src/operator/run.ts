@@ -28,16 +28,41 @@ export interface OperatorOptions {
   readonly signal: AbortSignal;
   /** Called once the controller's caches synced and it reconciles (tests, weft up). */
   readonly onReconciling?: () => void;
+  /** Metrics go here (and on /metrics); a fresh registry by default. Tests read the counters. */
+  readonly registry?: Registry;
 }
 
-export async function runOperator(options: OperatorOptions): Promise<void> {
+/**
+ * How the operator ended: stopped by the signal, or it lost the Lease (renew deadline passed, or
+ * another holder seen). The latter must end the process with a non-zero code so Kubernetes starts
+ * a fresh one that campaigns again with empty caches (ADR 37).
+ */
+export type OperatorExit = { readonly type: 'stopped' } | { readonly type: 'lostLease' };
+
+export async function runOperator(options: OperatorOptions): Promise<OperatorExit> {
   const { kc, clock } = options;
   const log = options.log.child({ component: 'operator' });
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const registry = options.registry ?? new Registry();
+  if (options.registry === undefined) collectDefaultMetrics({ register: registry });
   const metrics = createControllerMetrics(registry, 'meshcontrolplane');
-  const controller = createMeshControlPlaneController({ kc, log, clock, render: options.render, queueMetrics: metrics.queue, informerMetrics: metrics.informer });
+  // Set below; without leader election this process is the only writer.
+  let mayWrite = (): boolean => true;
+  const controller = createMeshControlPlaneController({
+    kc,
+    log,
+    clock,
+    render: options.render,
+    queueMetrics: metrics.queue,
+    informerMetrics: metrics.informer,
+    canWrite: () => mayWrite(),
+    countWrite: (verb) => {
+      metrics.write(verb);
+    },
+  });
   let leading = false;
+  let stopping = false;
+  let lostLease: () => void = () => undefined;
+  const leaseLost = new Promise<void>((resolve) => (lostLease = resolve));
   const lead = async (): Promise<void> => {
     leading = true;
     metrics.setLeader(true);
@@ -62,14 +87,20 @@ export async function runOperator(options: OperatorOptions): Promise<void> {
         onStoppedLeading: () => {
           leading = false;
           metrics.setLeader(false);
+          if (stopping) return;
+          log.error({ identity: options.identity }, 'lost the leader lease; stopping the controller and exiting');
+          lostLease();
         },
       })
     : undefined;
+  if (elector !== undefined) mayWrite = () => elector.mayWrite();
   if (elector === undefined) await lead();
   else elector.start();
-  await untilAborted(options.signal);
-  log.info('operator stopping');
+  const exit: OperatorExit = await Promise.race([untilAborted(options.signal).then(() => ({ type: 'stopped' }) as const), leaseLost.then(() => ({ type: 'lostLease' }) as const)]);
+  stopping = true;
+  log.info({ exit: exit.type }, 'operator stopping');
   await elector?.stop();
   await controller.stop();
   await health.close();
+  return exit;
 }

@@ -69,6 +69,8 @@ export interface MeshSettings {
   readonly connectTimeoutMs: number;
   /** Namespace whose Sidecar without selector is the mesh default. */
   readonly rootNamespace: string;
+  /** MeshConfig.accessLogFile: Envoy HTTP access log path (`/dev/stdout`); empty for none. */
+  readonly accessLogFile: string;
 }
 
 export const DEFAULT_MESH: MeshSettings = {
@@ -77,6 +79,7 @@ export const DEFAULT_MESH: MeshSettings = {
   domainSuffix: 'cluster.local',
   connectTimeoutMs: 10_000,
   rootNamespace: 'istio-system',
+  accessLogFile: '',
 };
 
 export interface TlsSecret {

@@ -16,7 +16,7 @@ import { kubectl } from './support/kubectl.ts';
 const c = clients();
 const custom = c.kc.makeApiClient(CustomObjectsApi);
 const abort = new AbortController();
-let operator: Promise<void> | undefined;
+let operator: Promise<unknown> | undefined;
 const suffix = randomBytes(3).toString('hex');
 const name = `e2e-${suffix}`;
 const namespace = `mesh-${suffix}`;

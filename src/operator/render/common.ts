@@ -75,6 +75,7 @@ const KIND_ORDER = [
   'Deployment',
   'PodDisruptionBudget',
   'HorizontalPodAutoscaler',
+  'ValidatingWebhookConfiguration',
 ];
 
 const kindRank = (kind: string): number => {

@@ -1,6 +1,7 @@
 /** istiod: our image running `weft discovery`, its Service, the `istio` mesh ConfigMap and RBAC. */
 import type { V1ConfigMap, V1Container, V1Deployment, V1EnvVar, V1Service } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { serviceClientConfig, webhookConfiguration } from '../../webhook/configuration.ts';
 import { childMeta, revisioned, revisionLabel, sortKeys, type KubeObject, type RenderContext } from './common.ts';
 import { renderRbac, renderServiceAccount } from './rbac.ts';
 import { placementFields, POD_ENV, renderScaling, restrictedSecurityContext } from './scaling.ts';
@@ -19,6 +20,8 @@ const MESH_CONFIG_DIR = '/etc/istio/config';
 
 export const istiodName = (revision: string): string => revisioned('istiod', revision);
 export const meshConfigMapName = (revision: string): string => revisioned('istio', revision);
+/** Istio's name: `istio-validator-<ns>`, or `istio-validator-<rev>-<ns>` for a revision. */
+export const validatorName = (revision: string, namespace: string): string => `${revisioned('istio-validator', revision)}-${namespace}`;
 
 /** The discovery address proxies and gateways use (plaintext xDS, as the gateways' bootstrap). */
 export const discoveryAddress = (ctx: RenderContext): string => `${istiodName(ctx.spec.revision)}.${ctx.spec.namespace}.svc:${ISTIOD_PORTS.grpcXds}`;
@@ -55,6 +58,8 @@ function istiodEnv(ctx: RenderContext): V1EnvVar[] {
     ...POD_ENV.filter((e) => e.name !== 'POD_IP'),
     { name: 'REVISION', value: revisionLabel(ctx.spec.revision) },
     { name: 'MESH_CONFIG_FILE', value: `${MESH_CONFIG_DIR}/mesh` },
+    { name: 'WEFT_WEBHOOK_CONFIG_NAME', value: validatorName(ctx.spec.revision, ctx.spec.namespace) },
+    { name: 'WEFT_WEBHOOK_SERVICE', value: istiodName(ctx.spec.revision) },
   ];
   const byName = new Map<string, V1EnvVar>();
   for (const e of [...ours, ...ctx.spec.pilot.env]) byName.set(e.name, e);
@@ -133,6 +138,16 @@ function renderIstiodService(ctx: RenderContext): V1Service & KubeObject {
   };
 }
 
+/**
+ * The validating webhook's registration, through the istiod Service (443 → 15017). No caBundle:
+ * discovery patches it in under its own field manager, so this apply never touches it.
+ */
+function renderValidatingWebhook(ctx: RenderContext): KubeObject {
+  const { revision, namespace } = ctx.spec;
+  const config = webhookConfiguration(validatorName(revision, namespace), serviceClientConfig(istiodName(revision), namespace));
+  return { ...config, metadata: childMeta(ctx, config.metadata.name, { namespaced: false, component: COMPONENT, labels: { 'istio.io/rev': revisionLabel(revision) } }) };
+}
+
 export function renderIstiod(ctx: RenderContext): KubeObject[] {
   const { revision, pilot } = ctx.spec;
   const name = istiodName(revision);
@@ -142,6 +157,7 @@ export function renderIstiod(ctx: RenderContext): KubeObject[] {
     renderMeshConfigMap(ctx),
     renderIstiodService(ctx),
     renderIstiodDeployment(ctx),
+    renderValidatingWebhook(ctx),
     ...renderScaling(ctx, {
       name,
       component: COMPONENT,

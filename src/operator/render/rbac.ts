@@ -1,12 +1,15 @@
 /**
  * Least-privilege RBAC for `weft discovery`: cluster-wide reads of what it translates, writes only to
  * the status of the Istio kinds it reports on and to the caBundle of its own webhook configurations;
- * everything else (leases, its ConfigMaps, gateway TLS Secrets, Events) stays inside its namespace.
+ * everything else (leases, its ConfigMaps, gateway TLS Secrets, the webhook CA Secret, Events) stays
+ * inside its namespace.
  */
 import type { V1PolicyRule } from '@kubernetes/client-node';
 import { childMeta, revisioned, type KubeObject, type RenderContext } from './common.ts';
 
 const READ = ['get', 'list', 'watch'];
+/** `weft discovery --webhook-ca-secret`'s default. */
+export const WEBHOOK_CA_SECRET = 'weft-webhook-ca';
 
 /** The networking.istio.io kinds Weft serves (the CRDs in crds/), each with a status subresource. */
 export const ISTIO_NETWORKING_RESOURCES = ['destinationrules', 'gateways', 'serviceentries', 'sidecars', 'virtualservices', 'workloadentries'] as const;
@@ -22,7 +25,7 @@ export function discoveryClusterRules(namespace: string, revision: string): V1Po
       apiGroups: ['admissionregistration.k8s.io'],
       resources: ['validatingwebhookconfigurations'],
       resourceNames: [revisioned('istio-validator', revision) + `-${namespace}`],
-      verbs: ['patch', 'update'],
+      verbs: ['get', 'patch', 'update'],
     },
     {
       apiGroups: ['admissionregistration.k8s.io'],
@@ -39,6 +42,9 @@ export function discoveryNamespaceRules(): V1PolicyRule[] {
   return [
     { apiGroups: [''], resources: ['configmaps'], verbs: [...READ, 'create', 'update', 'patch'] },
     { apiGroups: [''], resources: ['secrets'], verbs: [...READ] },
+    // The webhook CA (src/webhook/ca-secret.ts): created by the first replica, replaced when unusable.
+    { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+    { apiGroups: [''], resources: ['secrets'], resourceNames: [WEBHOOK_CA_SECRET], verbs: ['update'] },
     { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
     { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
   ];

@@ -17,6 +17,7 @@ export function httpConnectionManager(h: HttpHandlerIR, flavor: ProxyFlavor): Ob
   if (h.corsFilter && flavor !== 'grpc') filters.push({ name: 'envoy.filters.http.cors', typed_config: { '@type': TYPES.cors } });
   filters.push({ name: 'envoy.filters.http.router', typed_config: { '@type': TYPES.router } });
   const out: Obj = { '@type': TYPES.hcm, stat_prefix: h.statPrefix, http_filters: filters };
+  if (h.accessLog !== undefined) out.access_log = [{ name: 'envoy.access_loggers.file', typed_config: { '@type': TYPES.fileAccessLog, path: h.accessLog } }];
   if (h.rds !== undefined) out.rds = { config_source: ADS, route_config_name: h.rds };
   else if (h.inlineRoutes !== undefined) out.route_config = routeConfigurationOf(h.inlineRoutes, flavor);
   return out;

@@ -21,6 +21,7 @@ export const TYPES = {
   upstreamTls: `${T}envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext`,
   httpProtocolOptions: `${T}envoy.extensions.upstreams.http.v3.HttpProtocolOptions`,
   previousHosts: `${T}envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate`,
+  fileAccessLog: `${T}envoy.extensions.access_loggers.file.v3.FileAccessLog`,
 } as const;
 
 export const EXTRA_PROTO_FILES: readonly string[] = [
@@ -31,6 +32,7 @@ export const EXTRA_PROTO_FILES: readonly string[] = [
   'envoy/extensions/filters/listener/http_inspector/v3/http_inspector.proto',
   'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
   'envoy/extensions/retry/host/previous_hosts/v3/previous_hosts.proto',
+  'envoy/extensions/access_loggers/file/v3/file.proto',
 ];
 
 let loaded = false;

@@ -65,6 +65,12 @@ export function createMeshContext(registry: Registry, config: AcceptedConfig): M
   return { registry, config: sorted, vsHosts, servicesByHost, vsByHost: vs.byHost, vsWildcard: vs.wildcard, drByHost: dr.byHost, drWildcard: dr.wildcard };
 }
 
+/** MeshConfig.accessLogFile as an HTTP handler field: `{ accessLog }` when set, `{}` when not. */
+export function accessLogOf(ctx: MeshContext): { readonly accessLog?: string } {
+  const path = ctx.registry.mesh.accessLogFile;
+  return path === '' ? {} : { accessLog: path };
+}
+
 /** Istio `exportTo`: `*` everyone, `.` own namespace, `~` nobody, else the listed namespaces. */
 export function exportedTo(exportTo: readonly string[] | undefined, ownNamespace: string, clientNamespace: string): boolean {
   if (exportTo === undefined || exportTo.length === 0) return true;

@@ -9,7 +9,7 @@
 import type { FilterChainIR, ListenerIR, RouteTableIR, ServerTlsIR, TcpHandlerIR, VirtualHostIR } from '../../ir/types.ts';
 import type { Gateway, VirtualService } from '../../model/types.ts';
 import type { Problem } from './cluster.ts';
-import { exportedTo, gatewayRef, labelsMatch, vsGateways, type MeshContext } from './context.ts';
+import { accessLogOf, exportedTo, gatewayRef, labelsMatch, vsGateways, type MeshContext } from './context.ts';
 import { destinationCluster, translateHttpRoutes, type RouteEnvironment } from './http-route.ts';
 import { matchApplies } from './http-match.ts';
 import { gatewayHttpRouteName, gatewayHttpsRouteName, hostMatches, listenerName } from './names.ts';
@@ -107,7 +107,7 @@ function serverChains(ctx: MeshContext, bound: BoundServer, env: RouteEnvironmen
   const name = listenerName('0.0.0.0', bound.targetPort);
   const sni = (bound.server.hosts ?? []).map((h) => h.slice(h.indexOf('/') + 1)).filter((h) => h !== '*');
   const serverNames = sni.length > 0 ? { serverNames: sni } : {};
-  const http = (rds: string): FilterChainIR['handler'] => ({ type: 'http', statPrefix: name, rds, faultFilter: true, corsFilter: true });
+  const http = (rds: string): FilterChainIR['handler'] => ({ type: 'http', statPrefix: name, rds, faultFilter: true, corsFilter: true, ...accessLogOf(ctx) });
   if (protocol === 'HTTP' || protocol === 'HTTP2' || protocol === 'GRPC') {
     const rds = gatewayHttpRouteName(bound.targetPort);
     tables.set(rds, [...(tables.get(rds) ?? []), ...httpHosts(ctx, bound, env)]);

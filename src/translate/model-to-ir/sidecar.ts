@@ -6,7 +6,7 @@
 import type { ClusterIR, FilterChainIR, ListenerIR, RouteTableIR, SocketListenerIR, TcpHandlerIR, VirtualHostIR } from '../../ir/types.ts';
 import type { OutboundTrafficPolicy, RegistryService, ServicePort } from '../../registry/types.ts';
 import type { Problem } from './cluster.ts';
-import { gatewayRef, labelsMatch, type MeshContext } from './context.ts';
+import { accessLogOf, gatewayRef, labelsMatch, type MeshContext } from './context.ts';
 import { destinationCluster, type RouteEnvironment } from './http-route.ts';
 import { matchApplies } from './http-match.ts';
 import { BLACKHOLE_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER, inboundClusterName, listenerName, outboundClusterName, PASSTHROUGH_CLUSTER } from './names.ts';
@@ -105,7 +105,7 @@ export function sidecarOutbound(ctx: MeshContext, proxy: ProxyDescriptor, servic
     routeTables.push({ name, ignorePortInHostMatching: true, virtualHosts: [...dedupeDomains(sorted, problems, name), catchAllHost(policy)] });
     const listener = listenerName('0.0.0.0', port);
     if (tcpListeners.has(listener)) continue;
-    listeners.push(socket(listener, '0.0.0.0', port, [{ name: listener, handler: { type: 'http', statPrefix: listener, rds: name, faultFilter: true, corsFilter: true } }]));
+    listeners.push(socket(listener, '0.0.0.0', port, [{ name: listener, handler: { type: 'http', statPrefix: listener, rds: name, faultFilter: true, corsFilter: true, ...accessLogOf(ctx) } }]));
   }
   listeners.push(virtualOutbound(policy));
   return { listeners, routeTables };
@@ -133,6 +133,7 @@ export function sidecarInbound(ctx: MeshContext, proxy: ProxyDescriptor): { list
             },
             faultFilter: false,
             corsFilter: false,
+            ...accessLogOf(ctx),
           }
         : tcp(cluster, cluster);
       chains.set(tp, { name, match: { destinationPort: tp }, handler });

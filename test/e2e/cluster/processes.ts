@@ -81,7 +81,8 @@ export async function stopComponent(component: Component, pidDir: string, graceM
       await component.exited;
     }
   }
-  await rm(join(pidDir, `${component.name}.pid`), { force: true });
+  // A test may have restarted the component (restart.ts): the file then names the new process.
+  await reapStale(pidDir, [component.name]);
 }
 
 /**
