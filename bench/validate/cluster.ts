@@ -7,17 +7,15 @@
  * own local control plane (no pod network) under .weft/bench-validate.
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { createIstioConfigController } from '../../src/controllers/istio/controller.ts';
-import { applyObjects, createResourceResolver, kubeRequest, waitForCrdsEstablished } from '../../src/kube/apply.ts';
+import { applyObjects, createResourceResolver, kubeRequest } from '../../src/kube/apply.ts';
+import { installCrds, withBenchCluster } from '../support/cluster.ts';
 import { createRealClock } from '../../src/kube/clock.ts';
-import { readManifestDir, type ManifestObject } from '../../src/kube/manifests.ts';
-import { startLocalCluster } from '../../test/e2e/cluster/local-cluster.ts';
+import { type ManifestObject } from '../../src/kube/manifests.ts';
 import { destinationRule, virtualService } from './workload.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const IN_FLIGHT = 16;
 /** Status is final once nothing changed for this long after every object had one. */
 const QUIET_MS = 3000;
@@ -42,34 +40,7 @@ interface Item {
   status?: { observedGeneration?: number; conditions?: { type: string; status: string }[] };
 }
 
-async function withCluster<T>(run: (kc: KubeConfig) => Promise<T>, progress: (line: string) => void): Promise<T> {
-  const external = process.env.WEFT_BENCH_KUBECONFIG;
-  const kc = new KubeConfig();
-  if (external !== undefined && external !== '') {
-    kc.loadFromFile(external);
-    return run(kc);
-  }
-  const cluster = await startLocalCluster({
-    stateDir: resolve(ROOT, '.weft/bench-validate'),
-    nodes: 1,
-    podNetns: '',
-    log: pino({ level: 'warn' }, process.stderr),
-    onProgress: progress,
-  });
-  try {
-    kc.loadFromFile(cluster.kubeconfigPath);
-    return await run(kc);
-  } finally {
-    await cluster.stop();
-  }
-}
 
-async function installCrds(kc: KubeConfig): Promise<void> {
-  const crds = await readManifestDir(resolve(ROOT, 'crds'));
-  if (!crds.ok) throw new Error(crds.error);
-  await applyObjects(kc, crds.objects);
-  await waitForCrdsEstablished(kc, crds.objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name));
-}
 
 async function applyAll(kc: KubeConfig, objects: readonly ManifestObject[]): Promise<void> {
   // One resolver for all workers: the group-version discovery is fetched once, not per object.
@@ -132,7 +103,7 @@ async function cleanUp(kc: KubeConfig, namespaces: readonly string[]): Promise<v
 }
 
 export function clusterBenchmark(pairs: number, targetMs: number, progress: (line: string) => void): Promise<ClusterFigures> {
-  return withCluster(async (kc) => {
+  return withBenchCluster('bench-validate', async (kc) => {
     await installCrds(kc);
     const namespaces = [...new Set([...Array<number>(pairs).keys()].map((i) => `ns-${String(i % 10)}`))];
     await applyObjects(kc, namespaces.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })));

@@ -5,18 +5,15 @@
  * WEFT_BENCH_KUBECONFIG if set, else starts its own local control plane under .weft/bench-webhook.
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
-import { KubeRequestError, applyObjects, kubeRequest, waitForCrdsEstablished } from '../../src/kube/apply.ts';
+import { KubeRequestError, applyObjects, kubeRequest } from '../../src/kube/apply.ts';
+import { installCrds, withBenchCluster } from '../support/cluster.ts';
 import { createRealClock } from '../../src/kube/clock.ts';
-import { readManifestDir } from '../../src/kube/manifests.ts';
 import { urlClientConfig, webhookConfiguration } from '../../src/webhook/configuration.ts';
 import { startWebhook } from '../../src/webhook/index.ts';
-import { startLocalCluster } from '../../test/e2e/cluster/local-cluster.ts';
 import { percentiles, vsObject } from './reviews.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const CONFIG = 'weft-bench-validator';
 const VS_PATH = '/apis/networking.istio.io/v1/namespaces/default/virtualservices?dryRun=All';
 
@@ -26,21 +23,6 @@ export interface ClusterLatency {
   readonly denied: ReturnType<typeof percentiles>;
 }
 
-async function withCluster<T>(run: (kc: KubeConfig) => Promise<T>, progress: (line: string) => void): Promise<T> {
-  const kc = new KubeConfig();
-  const external = process.env.WEFT_BENCH_KUBECONFIG;
-  if (external !== undefined && external !== '') {
-    kc.loadFromFile(external);
-    return run(kc);
-  }
-  const cluster = await startLocalCluster({ stateDir: resolve(ROOT, '.weft/bench-webhook'), nodes: 1, podNetns: '', log: pino({ level: 'warn' }, process.stderr), onProgress: progress });
-  try {
-    kc.loadFromFile(cluster.kubeconfigPath);
-    return await run(kc);
-  } finally {
-    await cluster.stop();
-  }
-}
 
 /** One dry-run create: true when admitted, false when denied by the webhook. */
 async function create(kc: KubeConfig, weight: number): Promise<boolean> {
@@ -73,11 +55,8 @@ async function untilDenied(kc: KubeConfig): Promise<void> {
 }
 
 export function clusterLatency(n: number, progress: (line: string) => void): Promise<ClusterLatency> {
-  return withCluster(async (kc) => {
-    const crds = await readManifestDir(resolve(ROOT, 'crds'));
-    if (!crds.ok) throw new Error(crds.error);
-    await applyObjects(kc, crds.objects);
-    await waitForCrdsEstablished(kc, crds.objects.map((o) => o.metadata.name));
+  return withBenchCluster('bench-webhook', async (kc) => {
+    await installCrds(kc);
     await kubeRequest(kc, 'DELETE', `/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/${CONFIG}`).catch(() => undefined);
     const without = percentiles(await sample(kc, n, 50));
     progress(`API server, no webhook: p50 ${String(without.p50Ms)} ms`);
