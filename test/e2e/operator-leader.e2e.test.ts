@@ -2,6 +2,8 @@
  * Acceptance 4, leader election between two `weft operator` processes on one Lease:
  * - SIGKILL of the leader: the standby takes over after the lease runs out and reconciles;
  * - SIGTERM of the leader: it releases the Lease and a standby takes over at its next retry;
+ * - a leader paused past the lease (SIGSTOP): a standby takes over; resumed, the old leader finds
+ *   its renew deadline passed, writes nothing and exits 1 (ADR 37);
  * - never two writers: both processes' leader gauges are sampled throughout and are never 1 at
  *   once, the standby sends no write while the other leads, and the Lease's holder history is
  *   exactly one hand-over per step.
@@ -71,6 +73,7 @@ afterAll(async () => {
 describe('two operator processes on one Lease', () => {
   let a: OperatorProcess;
   let b: OperatorProcess;
+  let c3: OperatorProcess;
 
   it('one leads and reconciles; the standby writes nothing', async () => {
     a = await start(`a-${id}`);
@@ -100,6 +103,7 @@ describe('two operator processes on one Lease', () => {
 
   it('SIGTERM of the leader: it releases the Lease, exits 0, and a standby takes over at its next retry', async () => {
     const s = await start(`c-${id}`);
+    c3 = s;
     expect(await s.isLeader()).toBe(false);
     const termAt = Date.now();
     b.child.kill('SIGTERM');
@@ -110,13 +114,26 @@ describe('two operator processes on one Lease', () => {
     process.stderr.write(`[operator-leader] SIGTERM → the standby holds the Lease: ${String(handoverMs)} ms\n`);
   });
 
-  it('there were never two leaders, and the Lease passed a → b → c', async () => {
-    await eventually('the sampler saw c hold the Lease', () => Promise.resolve(holders.at(-1) === `c-${id}`), 10_000).catch((err: unknown) => {
+  it('a leader paused past the lease (SIGSTOP) loses it: a standby takes over, and on SIGCONT the old one exits 1', async () => {
+    const d = await start(`d-${id}`);
+    const pausedAt = Date.now();
+    c3.child.kill('SIGSTOP');
+    await eventually('d holds the Lease', async () => (await holder()) === d.identity, 40_000);
+    const takeoverMs = Date.now() - pausedAt;
+    c3.child.kill('SIGCONT');
+    expect(await c3.exited).toBe(1);
+    await eventually('d leads', async () => (await d.isLeader()) === true, 10_000);
+    process.stderr.write(`[operator-leader] SIGSTOP of the leader → the standby holds the Lease: ${String(takeoverMs)} ms; the resumed one exited 1\n`);
+  });
+
+  it('there were never two leaders, and the Lease passed a → b → c → d', async () => {
+    const last = `d-${id}`;
+    await eventually('the sampler saw d hold the Lease', () => Promise.resolve(holders.at(-1) === last), 10_000).catch((err: unknown) => {
       throw new Error(`${err instanceof Error ? err.message : String(err)}; holders ${JSON.stringify(holders)}, ${String(samples)} samples, errors ${JSON.stringify(samplerErrors.slice(-3))}`);
     });
-    process.stderr.write(`[operator-leader] ${String(samples)} samples of both leader gauges and the Lease holder; overlaps: ${String(overlaps.length)}\n`);
+    process.stderr.write(`[operator-leader] ${String(samples)} samples of every leader gauge and the Lease holder; overlaps: ${String(overlaps.length)}\n`);
     expect(overlaps).toEqual([]);
-    expect(holders).toEqual([a.identity, b.identity, `c-${id}`]);
+    expect(holders).toEqual([a.identity, b.identity, c3.identity, last]);
     expect(samplerErrors).toEqual([]);
   });
 });
