@@ -16,17 +16,16 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { parse } from 'yaml';
-import { applyObjects, kubeRequest, waitForCrdsEstablished } from '../../src/kube/apply.ts';
+import { applyObjects, kubeRequest } from '../../src/kube/apply.ts';
 import { createRealClock } from '../../src/kube/clock.ts';
-import { readManifestDir, type ManifestObject } from '../../src/kube/manifests.ts';
+import { type ManifestObject } from '../../src/kube/manifests.ts';
 import { resolveSpec } from '../../src/operator/defaults.ts';
 import { CONTROL_PLANE_LABEL } from '../../src/operator/render/common.ts';
 import { renderResolved } from '../../src/operator/render/index.ts';
 import { runOperator } from '../../src/operator/run.ts';
 import type { MeshControlPlane } from '../../src/operator/types.ts';
-import { startLocalCluster } from '../../test/e2e/cluster/local-cluster.ts';
+import { ROOT, installCrds, withBenchCluster } from '../support/cluster.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const TARGET_MS = 1000;
 const JSON_OUT = process.argv.includes('--json');
@@ -43,6 +42,7 @@ const COLLECTIONS = [
   '/apis/rbac.authorization.k8s.io/v1/rolebindings',
   '/apis/rbac.authorization.k8s.io/v1/clusterroles',
   '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+  '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
 ];
 
 const progress = (line: string): void => {
@@ -55,28 +55,7 @@ interface Run {
   readonly readyMs: number;
 }
 
-async function withCluster<T>(run: (kc: KubeConfig) => Promise<T>): Promise<T> {
-  const kc = new KubeConfig();
-  const external = process.env.WEFT_BENCH_KUBECONFIG;
-  if (external !== undefined && external !== '') {
-    kc.loadFromFile(external);
-    return run(kc);
-  }
-  const cluster = await startLocalCluster({ stateDir: resolve(ROOT, '.weft/bench-operator'), nodes: 1, podNetns: '', log: pino({ level: 'warn' }, process.stderr), onProgress: progress });
-  try {
-    kc.loadFromFile(cluster.kubeconfigPath);
-    return await run(kc);
-  } finally {
-    await cluster.stop();
-  }
-}
 
-async function installCrds(kc: KubeConfig): Promise<void> {
-  const crds = await readManifestDir(resolve(ROOT, 'crds'));
-  if (!crds.ok) throw new Error(crds.error);
-  await applyObjects(kc, crds.objects);
-  await waitForCrdsEstablished(kc, crds.objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name));
-}
 
 /** install.yaml under another name and namespace. */
 function installFor(name: string): ManifestObject {
@@ -179,7 +158,7 @@ async function benchmark(kc: KubeConfig): Promise<Run[]> {
   return runs;
 }
 
-const runs = await withCluster(benchmark);
+const runs = await withBenchCluster('bench-operator', benchmark, progress);
 const children = runs.map((r) => r.childrenMs);
 const ready = runs.map((r) => r.readyMs);
 const report = {
