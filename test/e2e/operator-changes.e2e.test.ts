@@ -3,33 +3,23 @@
  * gateway, a second ingress gateway) reach the children; hand edits of a child are put back; a
  * gateway whose pods can never be scheduled turns Ready False with a reason naming it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MeshControlPlaneSpec } from '../../src/operator/types.ts';
 import { clients, eventually } from './support/kube.ts';
 import { kubectl } from './support/kubectl.ts';
-import { applyMcpOk, conditionFor, deleteMcp, installSpec, startOperator, suffix, type InProcessOperator } from './support/operator.ts';
+import { applyMcpOk, conditionFor, installSpec, withReadyMeshControlPlane, suffix } from './support/operator.ts';
 
 const c = clients();
 const id = suffix();
 const name = `changes-${id}`;
 const namespace = `mesh-changes-${id}`;
-let operator: InProcessOperator;
 
 const withComponents = (components: NonNullable<MeshControlPlaneSpec['components']>): MeshControlPlaneSpec => ({ ...installSpec(namespace), components: { ...installSpec(namespace).components, ...components } });
 
 const deploymentNames = async (): Promise<string[]> => (await c.apps.listNamespacedDeployment({ namespace })).items.map((d) => d.metadata?.name ?? '').sort();
 const replicasOf = async (deployment: string): Promise<number | undefined> => (await c.apps.readNamespacedDeployment({ name: deployment, namespace })).spec?.replicas;
 
-beforeAll(async () => {
-  operator = startOperator(c);
-  await applyMcpOk(name, installSpec(namespace));
-  await eventually('Ready True', () => conditionFor(c, name, 'Ready', 'True'), 90_000);
-});
-
-afterAll(async () => {
-  await deleteMcp(name);
-  await operator.stop();
-});
+const operator = withReadyMeshControlPlane(c, name, namespace);
 
 describe('the operator follows spec changes', () => {
   it('scales istiod when pilot.replicas changes', async () => {
@@ -84,6 +74,6 @@ describe('a gateway that can never become available', () => {
     const ready = await eventually('Ready False', () => conditionFor(c, name, 'Ready', 'False'), 60_000);
     expect(ready.reason).toBe('GatewaysNotReady');
     expect(ready.message).toContain('stuck-gateway');
-    expect(operator.ended()).toBeUndefined();
+    expect(operator().ended()).toBeUndefined();
   });
 });

@@ -5,27 +5,17 @@
  * operator's weft_controller_writes_total does not move.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clients, eventually } from './support/kube.ts';
-import { applyMcpOk, childPaths, conditionFor, deleteMcp, installSpec, MCP_PATH, metricSum, readMcp, startOperator, suffix, watchEvents, type InProcessOperator } from './support/operator.ts';
+import { applyMcpOk, childPaths, installSpec, MCP_PATH, metricSum, readMcp, withReadyMeshControlPlane, suffix, watchEvents } from './support/operator.ts';
 
 const IDLE_MS = 60_000;
 const c = clients();
 const id = suffix();
 const name = `idle-${id}`;
 const namespace = `mesh-idle-${id}`;
-let operator: InProcessOperator;
 
-beforeAll(async () => {
-  operator = startOperator(c);
-  await applyMcpOk(name, installSpec(namespace));
-  await eventually('Ready True', () => conditionFor(c, name, 'Ready', 'True'), 90_000);
-});
-
-afterAll(async () => {
-  await deleteMcp(name);
-  await operator.stop();
-});
+const operator = withReadyMeshControlPlane(c, name, namespace);
 
 describe('no fighting', () => {
   it(`re-applying the same MeshControlPlane changes nothing over ${IDLE_MS / 1000} s`, { timeout: IDLE_MS + 60_000 }, async () => {
@@ -40,19 +30,19 @@ describe('no fighting', () => {
       { path: '/api/v1/namespaces', fieldSelector: `metadata.name=${namespace}` },
       ...childPaths(namespace, name),
     ]);
-    const writesBefore = await metricSum(operator.registry, 'weft_controller_writes_total');
-    const reconcilesBefore = await metricSum(operator.registry, 'weft_controller_reconcile_total');
+    const writesBefore = await metricSum(operator().registry, 'weft_controller_writes_total');
+    const reconcilesBefore = await metricSum(operator().registry, 'weft_controller_reconcile_total');
     await applyMcpOk(name, installSpec(namespace));
     await delay(IDLE_MS);
     watched.stop();
     const after = await readMcp(c, name);
-    const writes = (await metricSum(operator.registry, 'weft_controller_writes_total')) - writesBefore;
-    const reconciles = (await metricSum(operator.registry, 'weft_controller_reconcile_total')) - reconcilesBefore;
+    const writes = (await metricSum(operator().registry, 'weft_controller_writes_total')) - writesBefore;
+    const reconciles = (await metricSum(operator().registry, 'weft_controller_reconcile_total')) - reconcilesBefore;
     process.stderr.write(`[operator-idle] ${IDLE_MS / 1000} s after re-apply: ${watched.events.length} watch events, ${writes} operator writes, ${reconciles} reconciles\n`);
     expect(watched.events).toEqual([]);
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
     expect(after.metadata.generation).toBe(before.metadata.generation);
     expect(writes).toBe(0);
-    expect(operator.ended()).toBeUndefined();
+    expect(operator().ended()).toBeUndefined();
   });
 });

@@ -3,30 +3,20 @@
  * operator's informers list again (weft_informer_lists_total rises for every kind) and a spec
  * change made after the restart is reconciled; the operator never stops.
  */
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { describe, expect, it, inject } from 'vitest';
 import { restartApiserver } from './cluster/restart.ts';
 import { clients, eventually } from './support/kube.ts';
-import { applyMcpOk, conditionFor, deleteMcp, installSpec, metricSum, startOperator, suffix, type InProcessOperator } from './support/operator.ts';
+import { applyMcpOk, conditionFor, installSpec, metricSum, withReadyMeshControlPlane, suffix } from './support/operator.ts';
 
 const c = clients();
 const id = suffix();
 const name = `restart-${id}`;
 const namespace = `mesh-restart-${id}`;
 const KINDS = ['MeshControlPlane', 'Namespace', 'Deployment', 'ConfigMap', 'Service'];
-let operator: InProcessOperator;
 
-const lists = async (): Promise<Record<string, number>> => Object.fromEntries(await Promise.all(KINDS.map(async (k) => [k, await metricSum(operator.registry, 'weft_informer_lists_total', { kind: k })] as const)));
+const lists = async (): Promise<Record<string, number>> => Object.fromEntries(await Promise.all(KINDS.map(async (k) => [k, await metricSum(operator().registry, 'weft_informer_lists_total', { kind: k })] as const)));
 
-beforeAll(async () => {
-  operator = startOperator(c);
-  await applyMcpOk(name, installSpec(namespace));
-  await eventually('Ready True', () => conditionFor(c, name, 'Ready', 'True'), 90_000);
-});
-
-afterAll(async () => {
-  await deleteMcp(name);
-  await operator.stop();
-});
+const operator = withReadyMeshControlPlane(c, name, namespace);
 
 describe('kube-apiserver restart', () => {
   it.skipIf(inject('clusterLogDir') === '')('the operator relists and reconciles a change made after the restart', { timeout: 240_000 }, async () => {
@@ -47,6 +37,6 @@ describe('kube-apiserver restart', () => {
       `[operator-restart] apiserver down ${String(restart.downMs)} ms (stop ${String(restart.stopMs)} ms); informers relisted ${String(relistedMs)} ms after it was ready; ` +
         `a spec change then reconciled in ${String(reconciledMs)} ms; lists before ${JSON.stringify(before)} after ${JSON.stringify(await lists())}\n`,
     );
-    expect(operator.ended()).toBeUndefined();
+    expect(operator().ended()).toBeUndefined();
   });
 });

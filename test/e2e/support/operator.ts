@@ -5,12 +5,13 @@
 import { CustomObjectsApi, Watch } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { Registry } from 'prom-client';
 import { createRealClock } from '../../../src/kube/clock.ts';
 import { kubeRequest } from '../../../src/kube/apply.ts';
 import { runOperator, type OperatorExit } from '../../../src/operator/run.ts';
 import type { MeshControlPlaneSpec } from '../../../src/operator/types.ts';
-import type { Clients } from './kube.ts';
+import { eventually, type Clients } from './kube.ts';
 import { kubectl } from './kubectl.ts';
 
 export const MCP_PATH = '/apis/mesh.weft.dev/v1alpha1/meshcontrolplanes';
@@ -111,6 +112,28 @@ export function startOperator(c: Clients): InProcessOperator {
       abort.abort();
       await run;
     },
+  };
+}
+
+/**
+ * Registers hooks that start an in-process operator, apply install.yaml's spec as `name` in
+ * `namespace` and wait for Ready; afterwards the MeshControlPlane is deleted and the operator
+ * stopped. Returns the running operator (defined once beforeAll has run).
+ */
+export function withReadyMeshControlPlane(c: Clients, name: string, namespace: string): () => InProcessOperator {
+  let operator: InProcessOperator | undefined;
+  beforeAll(async () => {
+    operator = startOperator(c);
+    await applyMcpOk(name, installSpec(namespace));
+    await eventually('Ready True', () => conditionFor(c, name, 'Ready', 'True'), 90_000);
+  });
+  afterAll(async () => {
+    await deleteMcp(name);
+    await operator?.stop();
+  });
+  return () => {
+    if (operator === undefined) throw new Error('the operator starts in beforeAll');
+    return operator;
   };
 }
 
