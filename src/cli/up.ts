@@ -16,6 +16,7 @@ import { urlClientConfig, webhookConfiguration } from '../webhook/configuration.
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The url-based webhook registration of `weft up`: the API server and discovery share the host. */
 const UP_WEBHOOK_CONFIG = 'weft-up-validator';
+const DEMO_CALLS = 200;
 
 const upOptions = {
   stateDir: { kind: 'string', default: '.weft/up', env: 'WEFT_STATE_DIR', description: 'Folder for the local cluster (kubeconfig, logs, data)' },
@@ -107,14 +108,14 @@ async function serve(cluster: LocalCluster, log: Logger, stdout: NodeJS.Writable
     const bound = await Promise.race([ports, discovery.then(() => undefined)]);
     if (bound === undefined) return 1;
     if (bound.webhook !== undefined) await applyObjects(kc, [webhookConfiguration(UP_WEBHOOK_CONFIG, urlClientConfig('127.0.0.1', bound.webhook))], 'weft-up');
-    return await printAndWait(cluster, bound, stdout, signal);
+    return await printAndWait(cluster, bound, stdout, signal, () => printDemo(kc, cluster, bound, stdout));
   } finally {
     await operator;
     await discovery;
   }
 }
 
-async function printAndWait(cluster: LocalCluster, ports: DiscoveryPorts, stdout: NodeJS.WritableStream, signal: AbortSignal): Promise<number> {
+async function printAndWait(cluster: LocalCluster, ports: DiscoveryPorts, stdout: NodeJS.WritableStream, signal: AbortSignal, demo: () => Promise<(() => Promise<void>) | undefined>): Promise<number> {
   stdout.write(
     [
       '',
@@ -131,14 +132,39 @@ async function printAndWait(cluster: LocalCluster, ports: DiscoveryPorts, stdout
       '  kubectl get meshcontrolplanes       # the sample in config/samples/, READY once its pods run',
       '  kubectl apply -f ../shared/scenarios/bookinfo-gateway.yaml && kubectl get virtualservices',
       '',
-      'Press Ctrl-C to stop and clean up.',
-      '',
     ].join('\n'),
   );
+  const stopDemo = await demo();
+  stdout.write('Press Ctrl-C to stop and clean up.\n');
   // The control-plane processes are detached and unref'd, so hold the event loop open until Ctrl-C.
   const keepAlive = setInterval(() => undefined, 60_000);
   await untilAborted(signal);
   clearInterval(keepAlive);
+  await stopDemo?.();
   return 0;
+}
+
+/** Runs the demo (src/demo/run.ts) and prints its split and how to repeat it; returns its stop. */
+async function printDemo(kc: KubeConfig, cluster: LocalCluster, ports: DiscoveryPorts, stdout: NodeJS.WritableStream): Promise<(() => Promise<void>) | undefined> {
+  // Loaded here: the demo's client registers grpc-js-xds, which no other command needs.
+  const { DEMO_TARGET, runDemo } = await import('../demo/run.ts');
+  const { formatTally } = await import('../demo/client.ts');
+  stdout.write('Demo: config/demo/hello.yaml (Service hello in namespace demo, pods v1 and v2, VirtualService 80/20)\n');
+  const demo = await runDemo(kc, cluster.podNetns, `127.0.0.1:${String(ports.xds)}`, DEMO_CALLS);
+  if (!demo.ok) {
+    stdout.write(`  skipped: ${demo.reason}\n\n`);
+    return undefined;
+  }
+  stdout.write(
+    [
+      `  ${String(DEMO_CALLS)} calls from a proxyless gRPC client (grpc-js-xds) driven only by Weft's xDS:`,
+      ...formatTally(demo.counts).map((line) => `    ${line}`),
+      '  Repeat it, or change the weights and run it again:',
+      `    node src/demo/client.ts 127.0.0.1:${String(ports.xds)} ${DEMO_TARGET} ${String(DEMO_CALLS)}`,
+      '    kubectl -n demo edit virtualservice hello',
+      '',
+    ].join('\n') + '\n',
+  );
+  return demo.stop;
 }
 

@@ -1,5 +1,6 @@
 /**
- * A pod's workload: a gRPC echo server bound to the pod's IP inside the pod network namespace.
+ * A pod's workload (the npm start demo, the e2e tests): a gRPC echo server bound to the pod's IP
+ * inside the pod network namespace.
  * Usage: node echo-server.ts <ip> <port> <name>. Answers every call to /weft.test.Echo/Echo with
  * its name; prints "listening" once bound; exits on SIGTERM.
  */
