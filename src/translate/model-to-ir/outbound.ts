@@ -7,7 +7,7 @@ import type { DestinationRule, VirtualService } from '../../model/types.ts';
 import type { RegistryEndpoint, RegistryService, ServicePort } from '../../registry/types.ts';
 import { buildCluster, subsetsOf, type Problem } from './cluster.ts';
 import { destinationRuleFor, endpointsOf, type MeshContext } from './context.ts';
-import { buildEndpointSet } from './endpoint.ts';
+import { buildEndpointSet, endpointIrs } from './endpoint.ts';
 import { MATCH_ALL } from './http-match.ts';
 import { DEFAULT_RETRY, translateHttpRoutes, type RouteEnvironment } from './http-route.ts';
 import { outboundClusterName } from './names.ts';
@@ -68,9 +68,10 @@ function servicesClusters(service: RegistryService, dr: DestinationRule | undefi
   const subsets = [{ name: '', labels: {} }, ...subsetsOf(dr)];
   for (const port of service.ports) {
     const onPort = all.filter((e) => e.servicePort === port.port);
+    const irs = endpointIrs(onPort);
     for (const subset of subsets) {
       const cluster = buildCluster({ service, port, subset: subset.name, dr, flavor, connectTimeoutMs }, problems);
-      const set = buildEndpointSet(cluster.name, onPort, port.port, subset.labels);
+      const set = buildEndpointSet(cluster.name, onPort, port.port, subset.labels, irs);
       if (cluster.discovery === 'EDS') endpoints.push(set);
       clusters.push(cluster.discovery === 'STRICT_DNS' ? { ...cluster, inlineEndpoints: set } : cluster);
     }
