@@ -2,13 +2,19 @@
 import type { EndpointIR, EndpointSetIR } from '../../ir/types.ts';
 import { socketAddress, u32, type Obj } from './common.ts';
 
-/** One LbEndpoint object per IR endpoint, shared by the load assignments that list it (plain data, never mutated). */
-const lbEndpoints = new WeakMap<EndpointIR, Obj>();
+/**
+ * Weight wrappers for the usual small weights, shared by every LbEndpoint and locality that uses
+ * them (plain data, never mutated): most endpoints weigh 1.
+ */
+const SMALL_WEIGHTS: readonly Obj[] = Array.from({ length: 129 }, (_, i) => Object.freeze(u32(i)));
+
+const weightOf = (weight: number): Obj => {
+  const w = Math.max(1, weight);
+  return SMALL_WEIGHTS[w] ?? u32(w);
+};
 
 function lbEndpointOf(e: EndpointIR): Obj {
-  let out = lbEndpoints.get(e);
-  if (out === undefined) lbEndpoints.set(e, (out = { endpoint: { address: socketAddress(e.address, e.port) }, health_status: e.health, load_balancing_weight: u32(Math.max(1, e.weight)) }));
-  return out;
+  return { endpoint: { address: socketAddress(e.address, e.port) }, health_status: e.health, load_balancing_weight: weightOf(e.weight) };
 }
 
 export function loadAssignmentOf(set: EndpointSetIR): Obj {
@@ -16,7 +22,7 @@ export function loadAssignmentOf(set: EndpointSetIR): Obj {
     cluster_name: set.clusterName,
     endpoints: set.localities.map((l) => ({
       locality: { region: l.region, zone: l.zone, sub_zone: l.subZone },
-      load_balancing_weight: u32(Math.max(1, l.weight)),
+      load_balancing_weight: weightOf(l.weight),
       lb_endpoints: l.endpoints.map(lbEndpointOf),
     })),
   };
