@@ -128,13 +128,22 @@ function buildVirtualHost(req: VirtualHostRequest, vs: VirtualService | undefine
   return { name: `${service.hostname}:${port.port}`, domains: serviceDomains(service, port.port, proxy.namespace, req.flavor === 'grpc'), routes };
 }
 
+/** `JSON.stringify(labels)` once per labels object, not once per service port. */
+const labelsKeys = new WeakMap<object, string>();
+
+function labelsKey(labels: Readonly<Record<string, string>>): string {
+  let key = labelsKeys.get(labels);
+  if (key === undefined) labelsKeys.set(labels, (key = JSON.stringify(labels)));
+  return key;
+}
+
 /** The `host:port` virtual host of one service port for a sidecar or gRPC client. */
 export function serviceVirtualHost(req: VirtualHostRequest): VirtualHostIR {
   const { ctx, proxy, service, port } = req;
   const vs = virtualServiceFor(ctx, service.hostname, proxy.namespace, 'mesh');
   let memo = virtualHostMemos.get(ctx.routeDeps);
   if (memo === undefined) virtualHostMemos.set(ctx.routeDeps, (memo = new Map<string, VirtualHostMemo>()));
-  const key = `${req.flavor}|${proxy.namespace}|${JSON.stringify(proxy.labels)}|${service.hostname}|${service.namespace}|${String(port.port)}`;
+  const key = `${req.flavor}|${proxy.namespace}|${labelsKey(proxy.labels)}|${service.hostname}|${service.namespace}|${String(port.port)}`;
   const last = memo.get(key);
   if (last?.service === service && last.vs === vs) {
     req.problems.push(...last.problems);
