@@ -140,6 +140,21 @@ export function fromEndpointSlice(slice: V1EndpointSlice, service: RegistryServi
   return out;
 }
 
+/**
+ * A mesh has a handful of localities: endpoints share one frozen object per locality (plain data,
+ * never mutated) instead of one each, which saves the GC copying thousands of them.
+ */
+const localities = new Map<string, Locality>();
+
+function sharedLocality(l: Locality): Locality {
+  const key = `${l.region}\u0000${l.zone}\u0000${l.subZone}`;
+  const known = localities.get(key);
+  if (known !== undefined) return known;
+  const frozen = Object.freeze(l);
+  if (localities.size < 10_000) localities.set(key, frozen);
+  return frozen;
+}
+
 interface EndpointFacts {
   readonly addresses: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
@@ -156,7 +171,7 @@ function endpointFacts(endpoint: V1Endpoint, serviceNamespace: string, pods: Rea
   return {
     addresses: endpoint.addresses,
     labels,
-    locality: podLocality(labels, endpoint.zone),
+    locality: sharedLocality(podLocality(labels, endpoint.zone)),
     health: endpointHealth(endpoint.conditions),
     workload: ref === undefined ? undefined : `${ref.kind ?? 'Pod'}/${ref.namespace ?? serviceNamespace}/${ref.name ?? ''}`,
   };

@@ -7,11 +7,11 @@
  * - the endpoint-only path: a service's new endpoints → a context with only that service's
  *   endpoints replaced → the load assignments of that service's clusters in one proxy group.
  */
-import type { EndpointIR, EndpointSetIR, ProxyIR } from '../ir/types.ts';
+import type { EndpointSetIR, ProxyIR } from '../ir/types.ts';
 import { serviceKey, type RegistryEndpoint, type RegistryService } from '../registry/types.ts';
 import type { ResourceInput } from '../xds/resource.ts';
 import { ADS_ORDER, TYPE_URLS, type XdsTypeUrl } from '../xds/type-urls.ts';
-import { loadAssignmentOf } from './ir-to-xds/endpoint.ts';
+import { loadAssignmentOf, newLoadAssignmentShare } from './ir-to-xds/endpoint.ts';
 import type { XdsResources } from './ir-to-xds/translate.ts';
 import { subsetsOf } from './model-to-ir/cluster.ts';
 import { destinationRuleFor, type MeshContext } from './model-to-ir/context.ts';
@@ -106,6 +106,6 @@ export function replaceEndpointSets(ir: ProxyIR, sets: readonly EndpointSetIR[])
 
 /** The EDS upserts for the snapshot cache's `updateResources(group, EDS, { upsert })`. */
 export function endpointUpserts(sets: readonly EndpointSetIR[]): ResourceInput[] {
-  const shared = new Map<EndpointIR, ResourceInput>();
-  return sets.map((set) => loadAssignmentOf(set, shared));
+  const share = newLoadAssignmentShare();
+  return sets.map((set) => loadAssignmentOf(set, share));
 }
