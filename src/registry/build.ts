@@ -28,6 +28,18 @@ export function compareEndpoints(a: RegistryEndpoint, b: RegistryEndpoint): numb
   return a.servicePort - b.servicePort || (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port);
 }
 
+/** Sorts in place; slices usually arrive in order already, and checking that is one pass. */
+function sortEndpoints(list: RegistryEndpoint[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const a = list[i - 1];
+    const b = list[i];
+    if (a !== undefined && b !== undefined && compareEndpoints(a, b) > 0) {
+      list.sort(compareEndpoints);
+      return;
+    }
+  }
+}
+
 function compareServices(a: RegistryService, b: RegistryService): number {
   return a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0;
 }
@@ -61,7 +73,10 @@ function kubernetesEndpoints(input: RegistryInput, byName: ReadonlyMap<string, R
     const service = ns === undefined || name === undefined ? undefined : byName.get(`${ns}/${name}`);
     if (service === undefined) continue;
     const key = serviceKey(service);
-    into.set(key, [...(into.get(key) ?? []), ...fromEndpointSlice(slice, service, pods)]);
+    const converted = fromEndpointSlice(slice, service, pods);
+    const list = into.get(key);
+    if (list === undefined) into.set(key, converted);
+    else for (const e of converted) list.push(e);
   }
 }
 
@@ -123,11 +138,15 @@ export function buildRegistry(input: RegistryInput): RegistryOutcome {
       endpoints.set(serviceKey(service), outcome.endpoints.get(service.hostname) ?? []);
     }
   }
-  for (const list of endpoints.values()) list.sort(compareEndpoints);
-  for (const service of services) if (!endpoints.has(serviceKey(service))) endpoints.set(serviceKey(service), []);
+  for (const list of endpoints.values()) sortEndpoints(list);
   const shared = new Map<string, readonly RegistryEndpoint[]>();
-  for (const service of services) shared.set(serviceKey(service), service.origin === 'kubernetes' ? reuseEndpoints(service, endpoints.get(serviceKey(service)) ?? []) : (endpoints.get(serviceKey(service)) ?? []));
-  const namespaces = new Set([...namespaceNames(input.namespaces ?? []), ...services.map((s) => s.namespace)]);
+  for (const service of services) {
+    const key = serviceKey(service);
+    const list = endpoints.get(key) ?? [];
+    shared.set(key, service.origin === 'kubernetes' ? reuseEndpoints(service, list) : list);
+  }
+  const namespaces = new Set(namespaceNames(input.namespaces ?? []));
+  for (const s of services) namespaces.add(s.namespace);
   return {
     registry: { mesh, services: services.sort(compareServices), endpoints: shared, namespaces: [...namespaces].sort(), secrets: tlsSecrets(input.secrets ?? []) },
     problems: problems.sort((a, b) => a.object.localeCompare(b.object)),

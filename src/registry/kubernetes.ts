@@ -2,7 +2,7 @@
  * Kubernetes Services, EndpointSlices, Pods and Namespaces → registry services and endpoints.
  * Pure: the caller hands in the objects its informers hold.
  */
-import type { V1EndpointSlice, V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { V1Endpoint, V1EndpointSlice, V1Namespace, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { EndpointHealth, Locality, Protocol, RegistryEndpoint, RegistryProblem, RegistryService, ServicePort } from './types.ts';
 
 const PROTOCOLS: Readonly<Record<string, Protocol>> = {
@@ -115,29 +115,66 @@ export function indexPods(pods: readonly V1Pod[]): ReadonlyMap<string, PodInfo> 
 export function fromEndpointSlice(slice: V1EndpointSlice, service: RegistryService, pods: ReadonlyMap<string, PodInfo>): RegistryEndpoint[] {
   if (slice.addressType === 'FQDN') return [];
   const out: RegistryEndpoint[] = [];
+  // Per slice endpoint, what every port shares (labels, locality, health, workload): computed once, not per port.
+  let shared: EndpointFacts[] | undefined;
   for (const slicePort of slice.ports ?? []) {
     if (slicePort.port === undefined || (slicePort.protocol !== undefined && slicePort.protocol !== 'TCP')) continue;
     const servicePort = service.ports.find((p) => p.name === (slicePort.name ?? ''));
     if (servicePort === undefined) continue;
-    for (const endpoint of slice.endpoints ?? []) {
-      const ref = endpoint.targetRef;
-      const pod = ref?.kind === 'Pod' ? pods.get(`${ref.namespace ?? service.namespace}/${ref.name ?? ''}`) : undefined;
-      const labels = pod?.labels ?? {};
-      for (const address of endpoint.addresses) {
+    shared ??= (slice.endpoints ?? []).map((endpoint) => endpointFacts(endpoint, service.namespace, pods));
+    for (const facts of shared) {
+      for (const address of facts.addresses) {
         out.push({
           address,
           servicePort: servicePort.port,
           port: slicePort.port,
-          labels,
-          locality: podLocality(labels, endpoint.zone),
-          health: endpointHealth(endpoint.conditions),
+          labels: facts.labels,
+          locality: facts.locality,
+          health: facts.health,
           weight: 1,
-          workload: ref === undefined ? `Address/${address}` : `${ref.kind ?? 'Pod'}/${ref.namespace ?? service.namespace}/${ref.name ?? ''}`,
+          workload: facts.workload ?? `Address/${address}`,
         });
       }
     }
   }
   return out;
+}
+
+/**
+ * A mesh has a handful of localities: endpoints share one frozen object per locality (plain data,
+ * never mutated) instead of one each, which saves the GC copying thousands of them.
+ */
+const localities = new Map<string, Locality>();
+
+function sharedLocality(l: Locality): Locality {
+  const key = `${l.region}\u0000${l.zone}\u0000${l.subZone}`;
+  const known = localities.get(key);
+  if (known !== undefined) return known;
+  const frozen = Object.freeze(l);
+  if (localities.size < 10_000) localities.set(key, frozen);
+  return frozen;
+}
+
+interface EndpointFacts {
+  readonly addresses: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly locality: Locality;
+  readonly health: EndpointHealth;
+  /** undefined without a targetRef (the workload is then named by address). */
+  readonly workload: string | undefined;
+}
+
+function endpointFacts(endpoint: V1Endpoint, serviceNamespace: string, pods: ReadonlyMap<string, PodInfo>): EndpointFacts {
+  const ref = endpoint.targetRef;
+  const pod = ref?.kind === 'Pod' ? pods.get(`${ref.namespace ?? serviceNamespace}/${ref.name ?? ''}`) : undefined;
+  const labels = pod?.labels ?? {};
+  return {
+    addresses: endpoint.addresses,
+    labels,
+    locality: sharedLocality(podLocality(labels, endpoint.zone)),
+    health: endpointHealth(endpoint.conditions),
+    workload: ref === undefined ? undefined : `${ref.kind ?? 'Pod'}/${ref.namespace ?? serviceNamespace}/${ref.name ?? ''}`,
+  };
 }
 
 export function namespaceNames(namespaces: readonly V1Namespace[]): string[] {

@@ -11,11 +11,11 @@ import type { EndpointSetIR, ProxyIR } from '../ir/types.ts';
 import { serviceKey, type RegistryEndpoint, type RegistryService } from '../registry/types.ts';
 import type { ResourceInput } from '../xds/resource.ts';
 import { ADS_ORDER, TYPE_URLS, type XdsTypeUrl } from '../xds/type-urls.ts';
-import { loadAssignmentOf } from './ir-to-xds/endpoint.ts';
+import { loadAssignmentOf, newLoadAssignmentShare } from './ir-to-xds/endpoint.ts';
 import type { XdsResources } from './ir-to-xds/translate.ts';
 import { subsetsOf } from './model-to-ir/cluster.ts';
 import { destinationRuleFor, type MeshContext } from './model-to-ir/context.ts';
-import { buildEndpointSet } from './model-to-ir/endpoint.ts';
+import { buildEndpointSet, endpointIrs } from './model-to-ir/endpoint.ts';
 
 export interface TypeChange {
   readonly upsert: readonly ResourceInput[];
@@ -92,9 +92,10 @@ export function serviceEndpointSets(ctx: MeshContext, ir: ProxyIR, namespace: st
   const dr = destinationRuleFor(ctx, service, namespace);
   const labels = new Map(subsetsOf(dr).map((s) => [s.name, s.labels]));
   const endpoints = ctx.registry.endpoints.get(serviceKey(service)) ?? [];
+  const irs = endpointIrs(endpoints);
   return ir.clusters
     .filter((c) => c.discovery === 'EDS' && c.service.host === service.hostname)
-    .map((c) => buildEndpointSet(c.name, endpoints, c.service.port, labels.get(c.service.subset) ?? {}));
+    .map((c) => buildEndpointSet(c.name, endpoints, c.service.port, labels.get(c.service.subset) ?? {}, irs));
 }
 
 /** The IR with the given endpoint sets swapped in (by cluster name). */
@@ -105,5 +106,6 @@ export function replaceEndpointSets(ir: ProxyIR, sets: readonly EndpointSetIR[])
 
 /** The EDS upserts for the snapshot cache's `updateResources(group, EDS, { upsert })`. */
 export function endpointUpserts(sets: readonly EndpointSetIR[]): ResourceInput[] {
-  return sets.map(loadAssignmentOf);
+  const share = newLoadAssignmentShare();
+  return sets.map((set) => loadAssignmentOf(set, share));
 }

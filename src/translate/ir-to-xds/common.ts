@@ -3,14 +3,27 @@ import type { HeaderOpsIR, StringMatchIR } from '../../ir/types.ts';
 
 export type Obj = Record<string, unknown>;
 
+/**
+ * Wrappers and durations are immutable plain data: the usual values are built once, frozen, and
+ * shared by every resource that uses them (thousands of clusters repeat the same few), which
+ * keeps a full translation from allocating (and the GC from copying) hundreds of thousands of
+ * identical small objects. Outputs are unchanged; only identity is shared.
+ */
+const SHARED_U32: readonly Obj[] = Array.from({ length: 1025 }, (_, value) => Object.freeze({ value }));
+const sharedDurations = new Map<number, Obj>();
+
 /** Milliseconds → google.protobuf.Duration. */
 export function duration(ms: number): Obj {
+  let out = sharedDurations.get(ms);
+  if (out !== undefined) return out;
   const seconds = Math.floor(ms / 1000);
   const nanos = (ms - seconds * 1000) * 1e6;
-  return nanos === 0 ? { seconds } : { seconds, nanos };
+  out = Object.freeze(nanos === 0 ? { seconds } : { seconds, nanos });
+  if (sharedDurations.size < 10_000) sharedDurations.set(ms, out);
+  return out;
 }
 
-export const u32 = (value: number): Obj => ({ value });
+export const u32 = (value: number): Obj => (Number.isInteger(value) && value >= 0 ? SHARED_U32[value] : undefined) ?? { value };
 
 /** 0..100 → FractionalPercent per million (Istio: numerator = value × 10000). */
 export function fractionalPercent(percent: number): Obj {

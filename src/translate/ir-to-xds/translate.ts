@@ -6,7 +6,7 @@ import type { ProxyIR } from '../../ir/types.ts';
 import type { ResourceInput } from '../../xds/resource.ts';
 import { TYPE_URLS, type XdsTypeUrl } from '../../xds/type-urls.ts';
 import { clusterOf } from './cluster.ts';
-import { loadAssignmentOf } from './endpoint.ts';
+import { loadAssignmentOf, newLoadAssignmentShare } from './endpoint.ts';
 import { apiListenerOf, socketListenerOf } from './listener.ts';
 import { ensureTranslationProtos } from './protos.ts';
 import { routeConfigurationOf } from './route.ts';
@@ -34,10 +34,11 @@ function memoized<T extends object>(kind: string, flavor: string, build: (item: 
 export function translateIr(ir: ProxyIR): XdsResources {
   ensureTranslationProtos();
   const flavor = ir.flavor;
+  const share = newLoadAssignmentShare();
   return {
     [TYPE_URLS.listener]: ir.listeners.map(memoized<ProxyIR['listeners'][number]>('listener', flavor, (l) => (l.type === 'api' ? apiListenerOf(l, flavor) : socketListenerOf(l, flavor)))),
     [TYPE_URLS.route]: ir.routeTables.map(memoized<ProxyIR['routeTables'][number]>('route', flavor, (t) => routeConfigurationOf(t, flavor))),
     [TYPE_URLS.cluster]: ir.clusters.map(memoized<ProxyIR['clusters'][number]>('cluster', flavor, (c) => clusterOf(c, flavor))),
-    [TYPE_URLS.endpoint]: ir.endpoints.map(memoized<ProxyIR['endpoints'][number]>('endpoint', '', loadAssignmentOf)),
+    [TYPE_URLS.endpoint]: ir.endpoints.map(memoized<ProxyIR['endpoints'][number]>('endpoint', '', (set) => loadAssignmentOf(set, share))),
   };
 }

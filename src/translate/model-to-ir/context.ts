@@ -78,7 +78,11 @@ export function createMeshContext(registry: Registry, config: AcceptedConfig): M
   const suffix = registry.mesh.domainSuffix;
   const vsHosts = new Map(sorted.virtualServices.map((vs) => [vs, (vs.spec.hosts ?? []).map((h) => resolveHost(h, vs.metadata.namespace, suffix))]));
   const servicesByHost = new Map<string, RegistryService[]>();
-  for (const s of registry.services) servicesByHost.set(s.hostname, [...(servicesByHost.get(s.hostname) ?? []), s]);
+  for (const s of registry.services) {
+    const list = servicesByHost.get(s.hostname);
+    if (list === undefined) servicesByHost.set(s.hostname, [s]);
+    else list.push(s);
+  }
   const vs = index(sorted.virtualServices, (v) => vsHosts.get(v) ?? []);
   const dr = index(sorted.destinationRules, (d) => [resolveHost(d.spec.host ?? '', d.metadata.namespace, suffix)]);
   const routeDeps = routeDepsOf(registry, sorted.destinationRules);
@@ -117,17 +121,24 @@ export function endpointsOf(ctx: MeshContext, service: RegistryService): readonl
  * first, then the service's, then the root namespace (Istio's lookup order), exact host before wildcard.
  */
 export function destinationRuleFor(ctx: MeshContext, service: RegistryService, clientNamespace: string): DestinationRule | undefined {
-  const suffix = ctx.registry.mesh.domainSuffix;
-  const candidates = [...(ctx.drByHost.get(service.hostname) ?? []), ...ctx.drWildcard];
-  if (candidates.length === 0) return undefined;
-  const matching = candidates.filter((dr) => {
-    const host = resolveHost(dr.spec.host ?? '', dr.metadata.namespace, suffix);
-    return hostMatches(host, service.hostname) && exportedTo(dr.spec.exportTo, dr.metadata.namespace, clientNamespace);
-  });
-  const exact = (dr: DestinationRule): number => (resolveHost(dr.spec.host ?? '', dr.metadata.namespace, suffix) === service.hostname ? 0 : 1);
-  const rank = (dr: DestinationRule): number =>
-    dr.metadata.namespace === clientNamespace ? 0 : dr.metadata.namespace === service.namespace ? 1 : dr.metadata.namespace === ctx.registry.mesh.rootNamespace ? 2 : 3;
-  return [...matching].sort((a, b) => rank(a) - rank(b) || exact(a) - exact(b))[0];
+  const { domainSuffix: suffix, rootNamespace: root } = ctx.registry.mesh;
+  // The first candidate with the lowest (namespace rank, exact before wildcard): one pass, no copies.
+  let best: DestinationRule | undefined;
+  let bestScore = Number.POSITIVE_INFINITY;
+  const consider = (dr: DestinationRule): void => {
+    const ns = dr.metadata.namespace;
+    const host = resolveHost(dr.spec.host ?? '', ns, suffix);
+    if (!hostMatches(host, service.hostname) || !exportedTo(dr.spec.exportTo, ns, clientNamespace)) return;
+    const rank = ns === clientNamespace ? 0 : ns === service.namespace ? 1 : ns === root ? 2 : 3;
+    const score = rank * 2 + (host === service.hostname ? 0 : 1);
+    if (score < bestScore) {
+      best = dr;
+      bestScore = score;
+    }
+  };
+  for (const dr of ctx.drByHost.get(service.hostname) ?? []) consider(dr);
+  for (const dr of ctx.drWildcard) consider(dr);
+  return best;
 }
 
 /** Gateways a VS binds to, as `ns/name` (`mesh` stays `mesh`); empty ⇒ `mesh`. */

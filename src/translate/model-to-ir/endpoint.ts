@@ -17,13 +17,17 @@ const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 const compareLocality = (a: Locality, b: Locality): number => compareText(a.region, b.region) || compareText(a.zone, b.zone) || compareText(a.subZone, b.subZone);
 const compareEndpoint = (a: EndpointIR, b: EndpointIR): number => compareText(a.address, b.address) || a.port - b.port;
 
-/** One IR endpoint per registry endpoint, shared by every cluster (subset) that lists it: plain data, never mutated. */
-const endpointIrs = new WeakMap<RegistryEndpoint, EndpointIR>();
-
-function endpointIr(e: RegistryEndpoint): EndpointIR {
-  let ir = endpointIrs.get(e);
-  if (ir === undefined) endpointIrs.set(e, (ir = { address: e.address, port: e.port, weight: e.weight, health: 'HEALTHY' }));
-  return ir;
+/**
+ * One IR endpoint per registry endpoint (same index), to be shared by every cluster (subset) of a
+ * service port that lists it: plain data, never mutated.
+ */
+export function endpointIrs(endpoints: readonly RegistryEndpoint[]): EndpointIR[] {
+  const out: EndpointIR[] = new Array<EndpointIR>(endpoints.length);
+  for (let i = 0; i < endpoints.length; i++) {
+    const e = endpoints[i] as RegistryEndpoint;
+    out[i] = { address: e.address, port: e.port, weight: e.weight, health: 'HEALTHY' };
+  }
+  return out;
 }
 
 function hasDuplicates(sorted: readonly EndpointIR[]): boolean {
@@ -43,14 +47,31 @@ function toLocality(g: Group): LocalityEndpointsIR {
   return { region: g.locality.region, zone: g.locality.zone, subZone: g.locality.subZone, weight, endpoints: unique };
 }
 
-export function buildEndpointSet(clusterName: string, endpoints: readonly RegistryEndpoint[], servicePort: number, subsetLabels: Readonly<Record<string, string>>): EndpointSetIR {
+/** `irs` are `endpointIrs(endpoints)`, passed in when several subsets share them. */
+export function buildEndpointSet(
+  clusterName: string,
+  endpoints: readonly RegistryEndpoint[],
+  servicePort: number,
+  subsetLabels: Readonly<Record<string, string>>,
+  irs: readonly EndpointIR[] = endpointIrs(endpoints),
+): EndpointSetIR {
   // A service has few localities: a linear search beats building string keys per endpoint.
   const groups: Group[] = [];
-  for (const e of endpoints) {
+  for (let i = 0; i < endpoints.length; i++) {
+    const e = endpoints[i] as RegistryEndpoint;
     if (e.servicePort !== servicePort || e.health !== 'HEALTHY' || !labelsMatch(subsetLabels, e.labels)) continue;
-    let group = groups.find((g) => compareLocality(g.locality, e.locality) === 0);
-    if (group === undefined) groups.push((group = { locality: e.locality, endpoints: [] }));
-    group.endpoints.push(endpointIr(e));
+    const group = groupOf(groups, e.locality);
+    group.endpoints.push(irs[i] as EndpointIR);
   }
-  return { clusterName, localities: groups.sort((a, b) => compareLocality(a.locality, b.locality)).map(toLocality) };
+  if (groups.length > 1) groups.sort((a, b) => compareLocality(a.locality, b.locality));
+  const localities: LocalityEndpointsIR[] = new Array<LocalityEndpointsIR>(groups.length);
+  for (let i = 0; i < groups.length; i++) localities[i] = toLocality(groups[i] as Group);
+  return { clusterName, localities };
+}
+
+function groupOf(groups: Group[], locality: Locality): Group {
+  for (const g of groups) if (g.locality === locality || compareLocality(g.locality, locality) === 0) return g;
+  const group: Group = { locality, endpoints: [] };
+  groups.push(group);
+  return group;
 }

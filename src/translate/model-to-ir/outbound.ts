@@ -7,7 +7,7 @@ import type { DestinationRule, VirtualService } from '../../model/types.ts';
 import type { RegistryEndpoint, RegistryService, ServicePort } from '../../registry/types.ts';
 import { buildCluster, subsetsOf, type Problem } from './cluster.ts';
 import { destinationRuleFor, endpointsOf, type MeshContext } from './context.ts';
-import { buildEndpointSet } from './endpoint.ts';
+import { buildEndpointSet, endpointIrs } from './endpoint.ts';
 import { MATCH_ALL } from './http-match.ts';
 import { DEFAULT_RETRY, translateHttpRoutes, type RouteEnvironment } from './http-route.ts';
 import { outboundClusterName } from './names.ts';
@@ -68,9 +68,10 @@ function servicesClusters(service: RegistryService, dr: DestinationRule | undefi
   const subsets = [{ name: '', labels: {} }, ...subsetsOf(dr)];
   for (const port of service.ports) {
     const onPort = all.filter((e) => e.servicePort === port.port);
+    const irs = endpointIrs(onPort);
     for (const subset of subsets) {
       const cluster = buildCluster({ service, port, subset: subset.name, dr, flavor, connectTimeoutMs }, problems);
-      const set = buildEndpointSet(cluster.name, onPort, port.port, subset.labels);
+      const set = buildEndpointSet(cluster.name, onPort, port.port, subset.labels, irs);
       if (cluster.discovery === 'EDS') endpoints.push(set);
       clusters.push(cluster.discovery === 'STRICT_DNS' ? { ...cluster, inlineEndpoints: set } : cluster);
     }
@@ -127,13 +128,22 @@ function buildVirtualHost(req: VirtualHostRequest, vs: VirtualService | undefine
   return { name: `${service.hostname}:${port.port}`, domains: serviceDomains(service, port.port, proxy.namespace, req.flavor === 'grpc'), routes };
 }
 
+/** `JSON.stringify(labels)` once per labels object, not once per service port. */
+const labelsKeys = new WeakMap<object, string>();
+
+function labelsKey(labels: Readonly<Record<string, string>>): string {
+  let key = labelsKeys.get(labels);
+  if (key === undefined) labelsKeys.set(labels, (key = JSON.stringify(labels)));
+  return key;
+}
+
 /** The `host:port` virtual host of one service port for a sidecar or gRPC client. */
 export function serviceVirtualHost(req: VirtualHostRequest): VirtualHostIR {
   const { ctx, proxy, service, port } = req;
   const vs = virtualServiceFor(ctx, service.hostname, proxy.namespace, 'mesh');
   let memo = virtualHostMemos.get(ctx.routeDeps);
   if (memo === undefined) virtualHostMemos.set(ctx.routeDeps, (memo = new Map<string, VirtualHostMemo>()));
-  const key = `${req.flavor}|${proxy.namespace}|${JSON.stringify(proxy.labels)}|${service.hostname}|${service.namespace}|${String(port.port)}`;
+  const key = `${req.flavor}|${proxy.namespace}|${labelsKey(proxy.labels)}|${service.hostname}|${service.namespace}|${String(port.port)}`;
   const last = memo.get(key);
   if (last?.service === service && last.vs === vs) {
     req.problems.push(...last.problems);
