@@ -11,7 +11,7 @@ import { ADS_ORDER, TYPE_URLS } from '../../src/xds/type-urls.ts';
 import { serviceName } from './workload.ts';
 
 export type ClientMessage =
-  | { type: 'open'; address: string; kind: 'sotw' | 'delta'; shape: 'mesh' | 'grpc'; streams: number; services: number }
+  | { type: 'open'; address: string; kind: 'sotw' | 'delta'; shape: 'mesh' | 'grpc'; streams: number; services: number; perConnection: number }
   | { type: 'arm'; seq: number; typeUrl: string; streams: number[] | 'all' }
   | { type: 'churn'; address: string; count: number }
   | { type: 'close' };
@@ -164,7 +164,7 @@ function onResponse(stream: StreamState, r: Scanned, at: number): void {
 }
 
 function open(message: Extract<ClientMessage, { type: 'open' }>): void {
-  const perChannel = 100;
+  const perChannel = message.perConnection;
   // Envoy's default HTTP/2 windows are 256 MiB; grpc-js's 64 KiB would make flow control the bottleneck.
   const options = { 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc-node.flow_control_window': 64 * 1024 * 1024 };
   clients = Array.from({ length: Math.ceil(message.streams / perChannel) }, () => new grpc.Client(message.address, grpc.credentials.createInsecure(), options));

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:xds [-- --json] [-- --peer go-control-plane] [--streams N] [--services N] [--changes N]
- *   [--only w1-sotw,w1-delta,w2,churn] [--per-change]`
+ *   [--only w1-sotw,w1-delta,w2,churn] [--per-change] [--streams-per-connection N]`
  *
  * `--only` runs just the listed phases (comma-separated); the others are reported as `-`.
  *
@@ -22,6 +22,8 @@ const now = (): number => performance.timeOrigin + performance.now();
 interface Options {
   readonly json: boolean;
   readonly perChange: boolean;
+  /** Client streams sharing one HTTP/2 connection (default 100; an Envoy has one connection of its own). */
+  readonly perConnection: number;
   readonly peer: string | undefined;
   readonly streams: number;
   readonly services: number;
@@ -53,6 +55,7 @@ function parseArgs(argv: readonly string[]): Options {
   return {
     json: argv.includes('--json'),
     perChange: argv.includes('--per-change'),
+    perConnection: value('--streams-per-connection', 100),
     peer: peerAt >= 0 ? argv[peerAt + 1] : undefined,
     streams: value('--streams', 1000),
     services: value('--services', 1000),
@@ -170,7 +173,7 @@ async function runWorkload(subject: Subject, opts: Options, kind: 'sotw' | 'delt
     const before = await subject.memory();
     const cpu0 = subject.cpuSeconds();
     const t0 = now();
-    client.send({ type: 'open', address: `127.0.0.1:${subject.port}`, kind, shape, streams, services: opts.services });
+    client.send({ type: 'open', address: `127.0.0.1:${subject.port}`, kind, shape, streams, services: opts.services, perConnection: opts.perConnection });
     const synced = await client.within('synced', opts.phaseTimeoutMs);
     const initialSyncMs = synced === undefined ? NaN : Number(synced.at) - t0;
     const after = await subject.memory();
