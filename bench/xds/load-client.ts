@@ -11,7 +11,7 @@ import { ADS_ORDER, TYPE_URLS } from '../../src/xds/type-urls.ts';
 import { serviceName } from './workload.ts';
 
 export type ClientMessage =
-  | { type: 'open'; address: string; kind: 'sotw' | 'delta'; shape: 'mesh' | 'grpc'; streams: number; services: number }
+  | { type: 'open'; address: string; kind: 'sotw' | 'delta'; shape: 'mesh' | 'grpc'; streams: number; services: number; perConnection: number }
   | { type: 'arm'; seq: number; typeUrl: string; streams: number[] | 'all' }
   | { type: 'churn'; address: string; count: number }
   | { type: 'close' };
@@ -25,6 +25,8 @@ interface Subscription {
 }
 
 interface StreamState {
+  /** Position in `streams` (an O(1) lookup on every response). */
+  readonly index: number;
   readonly counts: number[];
   readonly lastAt: number[];
   write(bytes: Buffer): void;
@@ -96,7 +98,7 @@ const sotwType = messageType('envoy.service.discovery.v3.DiscoveryRequest');
 const deltaType = messageType('envoy.service.discovery.v3.DeltaDiscoveryRequest');
 const encode = (type: typeof sotwType, body: Record<string, unknown>): Buffer => Buffer.from(type.encode(type.fromObject(body)).finish());
 
-function openStream(client: grpc.Client, kind: 'sotw' | 'delta', shape: 'mesh' | 'grpc', index: number, services: number, onResponse: (s: StreamState, r: Scanned) => void): StreamState {
+function openStream(client: grpc.Client, kind: 'sotw' | 'delta', shape: 'mesh' | 'grpc', index: number, services: number, onResponse: (s: StreamState, r: Scanned, at: number) => void): StreamState {
   const call = client.makeBidiStreamRequest(
     `${ADS}/${kind === 'sotw' ? 'StreamAggregatedResources' : 'DeltaAggregatedResources'}`,
     (b: Buffer) => b,
@@ -106,6 +108,7 @@ function openStream(client: grpc.Client, kind: 'sotw' | 'delta', shape: 'mesh' |
   // SotW ACKs repeat the full name list: encode it once per type and append version/nonce.
   const ackBase = new Map(subs.map((s) => [s.typeUrl, kind === 'sotw' ? encode(sotwType, { type_url: s.typeUrl, resource_names: s.names }) : encode(deltaType, { type_url: s.typeUrl })]));
   const state: StreamState = {
+    index,
     counts: ADS_ORDER.map(() => 0),
     lastAt: ADS_ORDER.map(() => 0),
     write: (b) => void call.write(b),
@@ -115,13 +118,15 @@ function openStream(client: grpc.Client, kind: 'sotw' | 'delta', shape: 'mesh' |
   };
   call.on('error', () => undefined);
   call.on('data', (buf: Buffer) => {
+    // Received now: the ACK written below is the client's own work, not convergence time.
+    const at = now();
     const r = scan(buf);
     const base = ackBase.get(r.typeUrl);
     if (base !== undefined) {
       const ack = kind === 'sotw' ? concat([base, stringField(1, r.version), stringField(5, r.nonce)]) : concat([base, stringField(6, r.nonce)]);
       call.write(ack);
     }
-    onResponse(state, r);
+    onResponse(state, r, at);
   });
   subs.forEach((s, i) => {
     const node = i === 0 ? { node: nodeOf(shape, index) } : {};
@@ -135,21 +140,21 @@ let streams: StreamState[] = [];
 let armed: { seq: number; index: number; baseline: number[]; targets: Set<number>; times: Map<number, number>; bytes: number } | undefined;
 let syncWait: { start: number; remaining: number } | undefined;
 
-function onResponse(stream: StreamState, r: Scanned): void {
+function onResponse(stream: StreamState, r: Scanned, at: number): void {
   const t = ADS_ORDER.indexOf(r.typeUrl as (typeof ADS_ORDER)[number]);
   if (t < 0) return;
   const first = stream.counts.every((c) => c > 0);
   stream.counts[t] = (stream.counts[t] ?? 0) + 1;
-  stream.lastAt[t] = now();
+  stream.lastAt[t] = at;
   if (syncWait !== undefined && !first && stream.counts.every((c) => c > 0) && --syncWait.remaining === 0) {
-    process.send?.({ type: 'synced', at: now() });
+    process.send?.({ type: 'synced', at });
     syncWait = undefined;
   }
   if (armed !== undefined) {
     armed.bytes += r.bytes;
-    const id = streams.indexOf(stream);
+    const id = stream.index;
     if (t === armed.index && armed.targets.has(id) && !armed.times.has(id) && (stream.counts[t] ?? 0) > (armed.baseline[id] ?? 0)) {
-      armed.times.set(id, now());
+      armed.times.set(id, at);
       if (armed.times.size === armed.targets.size) {
         process.send?.({ type: 'converged', seq: armed.seq, times: [...armed.times.values()], bytes: armed.bytes });
         armed = undefined;
@@ -159,7 +164,7 @@ function onResponse(stream: StreamState, r: Scanned): void {
 }
 
 function open(message: Extract<ClientMessage, { type: 'open' }>): void {
-  const perChannel = 100;
+  const perChannel = message.perConnection;
   // Envoy's default HTTP/2 windows are 256 MiB; grpc-js's 64 KiB would make flow control the bottleneck.
   const options = { 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc-node.flow_control_window': 64 * 1024 * 1024 };
   clients = Array.from({ length: Math.ceil(message.streams / perChannel) }, () => new grpc.Client(message.address, grpc.credentials.createInsecure(), options));
@@ -221,3 +226,5 @@ process.on('message', (message: ClientMessage) => {
   }
 });
 process.send?.({ type: 'ready' });
+// Exit cleanly when run.ts stops the client, so `--cpu-prof` in WEFT_BENCH_CLIENT_NODE_ARGS writes its profile.
+process.on('SIGTERM', () => process.exit(0));

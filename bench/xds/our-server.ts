@@ -4,6 +4,7 @@
  *
  *   {"cmd":"load","workload":"mesh"|"grpc","services":N}   publish the workload
  *   {"cmd":"endpoint","service":k,"shift":s}                move service k's first endpoint port
+ *                                                           (reply: awaitingAck = streams with an unACKed EDS response)
  *   {"cmd":"route","service":k,"timeout":t}                 change service k's route timeout
  *   {"cmd":"mem"}                                           {"rss":bytes,"heap":bytes} after GC
  *   {"cmd":"exit"}
@@ -52,8 +53,10 @@ function handle(command: Command): void {
     }
     case 'endpoint': {
       state.portShift.set(command.service, command.shift);
+      // Streams whose previous EDS response is still unACKed get this change only after that ACK.
+      const awaitingAck = server.streamCores().filter((core) => core.types.get(TYPE_URLS.endpoint)?.inflight !== undefined).length;
       const outcome = cache.updateResources(workload, TYPE_URLS.endpoint, { upsert: [loadAssignmentFor(command.service, command.shift)] });
-      reply({ ok: outcome.ok });
+      reply({ ok: outcome.ok, awaitingAck });
       return;
     }
     case 'route': {

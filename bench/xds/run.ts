@@ -1,6 +1,6 @@
 /**
  * `npm run bench:xds [-- --json] [-- --peer go-control-plane] [--streams N] [--services N] [--changes N]
- *   [--only w1-sotw,w1-delta,w2,churn]`
+ *   [--only w1-sotw,w1-delta,w2,churn] [--per-change] [--streams-per-connection N]`
  *
  * `--only` runs just the listed phases (comma-separated); the others are reported as `-`.
  *
@@ -21,6 +21,9 @@ const now = (): number => performance.timeOrigin + performance.now();
 
 interface Options {
   readonly json: boolean;
+  readonly perChange: boolean;
+  /** Client streams sharing one HTTP/2 connection (default 100; an Envoy has one connection of its own). */
+  readonly perConnection: number;
   readonly peer: string | undefined;
   readonly streams: number;
   readonly services: number;
@@ -51,6 +54,8 @@ function parseArgs(argv: readonly string[]): Options {
   const onlyAt = argv.indexOf('--only');
   return {
     json: argv.includes('--json'),
+    perChange: argv.includes('--per-change'),
+    perConnection: value('--streams-per-connection', 100),
     peer: peerAt >= 0 ? argv[peerAt + 1] : undefined,
     streams: value('--streams', 1000),
     services: value('--services', 1000),
@@ -135,6 +140,12 @@ function percentile(samples: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+/** `--per-change`: one stderr line per change (min / p50 / max over the streams), to see whether a tail is one slow change or all. */
+function logChange(kind: string, k: number, ms: readonly number[], awaitingAck: unknown): void {
+  const waiting = typeof awaitingAck === 'number' ? `, ${awaitingAck} streams still awaiting the previous ACK` : '';
+  process.stderr.write(`${kind} change ${k}: min ${fmt(percentile(ms, 0))} p50 ${fmt(percentile(ms, 50))} max ${fmt(percentile(ms, 100))} ms${waiting}\n`);
+}
+
 async function measureChanges(subject: Subject, client: Client, kind: 'endpoint' | 'route', opts: Options, targets: (k: number) => number[] | 'all', service: (k: number) => number): Promise<{ p50: number; p99: number; bytes: number }> {
   const samples: number[] = [];
   let bytes = 0;
@@ -143,11 +154,12 @@ async function measureChanges(subject: Subject, client: Client, kind: 'endpoint'
     client.send({ type: 'arm', seq, typeUrl: kind === 'endpoint' ? TYPE_URLS.endpoint : TYPE_URLS.route, streams: targets(k) });
     await client.next('armed');
     const t0 = now();
-    await subject.command(kind === 'endpoint' ? { cmd: 'endpoint', service: service(k), shift: k + 1 } : { cmd: 'route', service: service(k), timeout: 16 + k });
+    const reply = await subject.command(kind === 'endpoint' ? { cmd: 'endpoint', service: service(k), shift: k + 1 } : { cmd: 'route', service: service(k), timeout: 16 + k });
     let done = await client.within('converged', opts.phaseTimeoutMs);
     while (done !== undefined && done.seq !== seq) done = await client.within('converged', opts.phaseTimeoutMs);
     if (done === undefined) return { p50: NaN, p99: NaN, bytes: NaN };
     for (const t of done.times as number[]) samples.push(t - t0);
+    if (opts.perChange) logChange(kind, k, (done.times as number[]).map((t) => t - t0), reply.awaitingAck);
     bytes += Number(done.bytes);
   }
   return { p50: percentile(samples, 50), p99: percentile(samples, 99), bytes: bytes / opts.changes };
@@ -161,7 +173,7 @@ async function runWorkload(subject: Subject, opts: Options, kind: 'sotw' | 'delt
     const before = await subject.memory();
     const cpu0 = subject.cpuSeconds();
     const t0 = now();
-    client.send({ type: 'open', address: `127.0.0.1:${subject.port}`, kind, shape, streams, services: opts.services });
+    client.send({ type: 'open', address: `127.0.0.1:${subject.port}`, kind, shape, streams, services: opts.services, perConnection: opts.perConnection });
     const synced = await client.within('synced', opts.phaseTimeoutMs);
     const initialSyncMs = synced === undefined ? NaN : Number(synced.at) - t0;
     const after = await subject.memory();

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadAssignment, mergeSets, service } from './fixtures.ts';
 import { messageType } from './protos.ts';
 import { ENVOY_NODE, GRPC_NODE, startHarness, until, type Harness } from './testing/harness.ts';
+import { PIPELINE_DEPTH } from './stream-core.ts';
 import { TYPE_URLS } from './type-urls.ts';
 
 const { endpoint: EDS, cluster: CDS } = TYPE_URLS;
@@ -101,6 +102,32 @@ describe('robustness', () => {
     expect(silent.received).toHaveLength(1);
     const silentStatus = h.server.streams().find((s) => s.node.id === ENVOY_NODE.id);
     expect(silentStatus?.types[0]?.status).toBe('STALE');
+  });
+
+  it('a client that has ACKed gets changes over unACKed responses, at most PIPELINE_DEPTH in flight', async () => {
+    const c = h.connect('sotw');
+    c.send({ node: ENVOY_NODE, type_url: EDS, resource_names: ['a'] });
+    c.ack(await c.next());
+    const core = h.server.streamCores().find((s) => s.node.id === ENVOY_NODE.id);
+    const state = core?.types.get(EDS);
+    await until(() => state?.inflight === undefined);
+    const unacked = [];
+    for (let k = 1; k <= PIPELINE_DEPTH; k++) {
+      h.cache.updateResources('default', EDS, { upsert: [loadAssignment('a', [ep(7000 + k)])] });
+      unacked.push(await c.next());
+    }
+    expect(new Set(unacked.map((r) => r.nonce)).size).toBe(PIPELINE_DEPTH);
+    h.cache.updateResources('default', EDS, { upsert: [loadAssignment('a', [ep(7100)])] });
+    await until(() => (state?.dirty.size ?? 0) > 0);
+    expect(c.received).toHaveLength(1 + PIPELINE_DEPTH);
+    expect(state?.superseded).toHaveLength(PIPELINE_DEPTH - 1);
+    // Answering the oldest (a stale nonce) frees its slot: the withheld change goes out.
+    const oldest = unacked[0];
+    if (oldest === undefined) throw new Error('no response');
+    c.ack(oldest);
+    const withheld = await c.next();
+    expect(JSON.stringify(withheld.resources)).toContain('7100');
+    expect(state?.superseded).toHaveLength(PIPELINE_DEPTH - 1);
   });
 
   it('drains: open streams end with OK, new streams are refused, the server stops', async () => {

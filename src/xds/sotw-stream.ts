@@ -15,13 +15,15 @@ export interface SotwStream {
 }
 
 export function createSotwStream(ctx: StreamContext, writer: TransportWriter): SotwStream {
-  const core = createStreamCore(ctx, writer, flush);
+  const core = createStreamCore({ ...ctx, pipelines: true }, writer, flush);
 
   function handle(request: SotwRequest): void {
     const state = core.begin(request);
     if (state === undefined) return;
     // Item 4: a request that does not answer our latest response of this type raced a push; ignore it.
     if (state.lastNonce !== '' && request.responseNonce !== state.lastNonce) {
+      // The answer to a response we sent another one over: it only frees that slot.
+      if (core.answerSuperseded(state, request.responseNonce)) return;
       ctx.log.debug({ stream: ctx.id, type: SHORT_NAMES[state.typeUrl], nonce: request.responseNonce, latest: state.lastNonce }, 'ignoring stale nonce');
       return;
     }

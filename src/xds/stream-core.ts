@@ -56,6 +56,11 @@ export interface TypeState {
   readonly held: HeldVersions;
   holds: (() => void)[];
   inflight: Inflight | undefined;
+  /**
+   * SotW: unACKed responses that `inflight` went out over, oldest first (see `pipelines`). Their
+   * answers carry stale nonces (item 4) and only release them.
+   */
+  superseded: Inflight[];
   lastNonce: string;
   sentVersion: string;
   ackedVersion: string;
@@ -99,6 +104,9 @@ export interface MemoSlot {
   readonly key: string;
 }
 
+/** SotW responses of one type in flight at most (see StreamContext.pipelines). */
+export const PIPELINE_DEPTH = 8;
+
 /** Transitions kept per table; older ones (older cache generations) are dropped first. */
 const TRANSITIONS_PER_TABLE = 4;
 
@@ -112,6 +120,11 @@ export interface StreamContext {
   readonly controlPlane: Uint8Array;
   readonly versionPrefix: string;
   readonly resolveGroup: (node: NodeInfo) => string;
+  /**
+   * SotW: a type whose client has ACKed before may get responses over unACKed ones (at most
+   * PIPELINE_DEPTH in flight), so a change does not wait a round trip for the previous change's ACK.
+   */
+  readonly pipelines?: boolean;
 }
 
 export interface StreamCore {
@@ -153,6 +166,9 @@ export interface StreamCore {
   remember(state: TypeState, slot: MemoSlot, response: EncodedResponse | undefined): void;
   /** Writes one response; records it as in flight for `state`. */
   send(state: TypeState, bytes: Buffer, version: string, nonce: string, resources: ReadonlyMap<string, string>, startedAtNs: bigint): void;
+  /** SotW: a request answering the superseded response (a stale nonce) releases it; returns whether it did. */
+  answerSuperseded(state: TypeState, nonce: string): boolean;
+  releaseSuperseded(state: TypeState): void;
   /** Releases publish holds of a type that had nothing to send. */
   releaseHolds(state: TypeState): void;
   schedule(): void;
@@ -177,6 +193,7 @@ function newTypeState(typeUrl: XdsTypeUrl, share: StreamShare): TypeState {
     held: new HeldVersions(share.emptyTable),
     holds: [],
     inflight: undefined,
+    superseded: [],
     lastNonce: '',
     sentVersion: '',
     ackedVersion: '',
@@ -202,12 +219,18 @@ export function createStreamCore(ctx: StreamContext, writer: TransportWriter, fl
     },
   };
 
+  /** One response in flight per type; SotW: up to PIPELINE_DEPTH once the client has ACKed this type. */
+  function canSend(state: TypeState): boolean {
+    if (state.inflight === undefined) return true;
+    return ctx.pipelines === true && state.superseded.length < PIPELINE_DEPTH - 1 && state.ackedVersion !== '';
+  }
+
   function runFlush(): void {
     scheduled = false;
     if (core.closed || flow.blocked) return;
     for (const typeUrl of ADS_ORDER) {
       const state = types.get(typeUrl);
-      if (state === undefined || state.inflight !== undefined) continue;
+      if (state === undefined || !canSend(state)) continue;
       if (!state.mustRespond && !state.dirtyAll && state.dirty.size === 0) {
         core.releaseHolds(state);
         continue;
@@ -265,6 +288,8 @@ export function createStreamCore(ctx: StreamContext, writer: TransportWriter, fl
       if (inflight?.nonce !== nonce) return false;
       state.inflight = undefined;
       for (const release of inflight.holds) release();
+      // The client answers in order: the response this one went out over is done with too.
+      core.releaseSuperseded(state);
       const short = SHORT_NAMES[state.typeUrl];
       if (error === undefined) {
         state.ackedVersion = inflight.version;
@@ -311,6 +336,7 @@ export function createStreamCore(ctx: StreamContext, writer: TransportWriter, fl
       transitions.set(slot.key, { next, response } satisfies Transition);
     },
     send(state, bytes, version, nonce, resources, startedAtNs) {
+      if (state.inflight !== undefined) state.superseded.push(state.inflight);
       state.inflight = { nonce, version, sentAtMs: Date.now(), holds: state.holds, resources };
       state.holds = [];
       state.lastNonce = nonce;
@@ -330,6 +356,17 @@ export function createStreamCore(ctx: StreamContext, writer: TransportWriter, fl
           core.schedule();
         });
       }
+    },
+    answerSuperseded(state, nonce) {
+      const answered = state.superseded.findIndex((s) => s.nonce === nonce);
+      if (answered < 0) return false;
+      // The client answers in order: everything older is done with too.
+      for (const done of state.superseded.splice(0, answered + 1)) for (const release of done.holds) release();
+      core.schedule();
+      return true;
+    },
+    releaseSuperseded(state) {
+      for (const done of state.superseded.splice(0)) for (const release of done.holds) release();
     },
     releaseHolds(state) {
       if (state.holds.length === 0) return;
@@ -352,6 +389,7 @@ export function createStreamCore(ctx: StreamContext, writer: TransportWriter, fl
         core.releaseHolds(state);
         for (const release of state.inflight?.holds ?? []) release();
         state.inflight = undefined;
+        core.releaseSuperseded(state);
       }
       ctx.log.info({ stream: ctx.id, kind: ctx.kind, node: core.node.id }, 'xds stream closed');
     },
