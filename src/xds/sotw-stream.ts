@@ -5,6 +5,7 @@
 import { isGrpcClient, type SotwRequest } from './requests.ts';
 import type { XdsResource } from './resource.ts';
 import type { NameSet } from './name-set.ts';
+import { flushCandidates, flushState } from './flush.ts';
 import { createStreamCore, type EncodedResponse, type StreamContext, type StreamCore, type TransportWriter, type TypeState } from './stream-core.ts';
 import { allowsLegacyWildcard, requiresFullState, SHORT_NAMES } from './type-urls.ts';
 import { encodeSotwResponse } from './wire.ts';
@@ -74,26 +75,11 @@ export function createSotwStream(ctx: StreamContext, writer: TransportWriter): S
   }
 
   function candidates(state: TypeState): Iterable<string> {
-    if (!state.dirtyAll) return state.dirty;
-    const all = new Set(state.names);
-    for (const name of state.held.keys()) all.add(name);
-    if (state.wildcard) for (const name of ctx.cache.names(core.group, state.typeUrl)) all.add(name);
-    return all;
+    return flushCandidates(ctx, core, state);
   }
 
   function flush(state: TypeState): void {
-    const startedAtNs = process.hrtime.bigint();
-    const slot = core.memoSlot(state);
-    const recorded = slot === undefined ? undefined : core.recall(slot);
-    if (recorded !== undefined) {
-      core.replay(state, recorded, startedAtNs);
-      return;
-    }
-    const response = compute(state);
-    if (slot !== undefined) core.remember(state, slot, response);
-    else state.held.compact();
-    if (response === undefined) core.releaseHolds(state);
-    else core.send(state, response.bytes, response.version, response.nonce, response.carried, startedAtNs);
+    flushState(core, state, compute);
   }
 
   /** The response `state` needs now, or undefined; updates `held` as if it were sent. */
