@@ -6,17 +6,14 @@ import { CustomObjectsApi } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRealClock } from '../../src/kube/clock.ts';
-import { runOperator } from '../../src/operator/run.ts';
+import { startOperator, type InProcessOperator } from './support/operator.ts';
 import { clients, eventually } from './support/kube.ts';
 import { kubectl } from './support/kubectl.ts';
 
 const c = clients();
 const custom = c.kc.makeApiClient(CustomObjectsApi);
-const abort = new AbortController();
-let operator: Promise<unknown> | undefined;
+let operator: InProcessOperator | undefined;
 const suffix = randomBytes(3).toString('hex');
 const name = `e2e-${suffix}`;
 const namespace = `mesh-${suffix}`;
@@ -44,23 +41,11 @@ async function deploymentNames(): Promise<string[]> {
 }
 
 beforeAll(() => {
-  operator = runOperator({
-    kc: c.kc,
-    log: pino({ level: 'warn' }),
-    clock: createRealClock(),
-    render: { pilotImage: 'weft:e2e', version: '0.1.0' },
-    leaderElect: false,
-    leaseNamespace: 'default',
-    identity: 'e2e',
-    monitoringHost: '127.0.0.1',
-    monitoringPort: 0,
-    signal: abort.signal,
-  });
+  operator = startOperator(c);
 });
 
 afterAll(async () => {
-  abort.abort();
-  await operator;
+  await operator?.stop();
 });
 
 describe('MeshControlPlane', () => {
