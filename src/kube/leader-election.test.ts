@@ -72,6 +72,18 @@ async function run(clock: FakeClock, ms: number, candidates: readonly Candidate[
   }
 }
 
+/** `a` starts first and leads, `b` starts as its standby, then `settleMs` pass on `advancing`. */
+async function leaderAndStandby(clock: FakeClock, settleMs: number, advancing: FakeClock = clock): Promise<{ store: ReturnType<typeof leaseStore>; a: Candidate; b: Candidate }> {
+  const store = leaseStore();
+  const a = candidate(store, clock, 'a');
+  const b = candidate(store, clock, 'b');
+  a.elector.start();
+  await flush();
+  b.elector.start();
+  await run(advancing, settleMs, [a, b]);
+  return { store, a, b };
+}
+
 describe('decideLease', () => {
   const now = Date.parse('2026-11-22T00:01:00Z');
   const lease = (spec: LeaseSpec): LeaseObject => ({ resourceVersion: '7', spec });
@@ -110,13 +122,7 @@ describe('createLeaderElector', () => {
 
   it('a standby takes over within the lease time after the leader dies, never overlapping', async () => {
     const clock = createFakeClock();
-    const store = leaseStore();
-    const a = candidate(store, clock, 'a');
-    const b = candidate(store, clock, 'b');
-    a.elector.start();
-    await flush();
-    b.elector.start();
-    await run(clock, 10_000, [a, b]);
+    const { store, a, b } = await leaderAndStandby(clock, 10_000);
     expect(a.elector.isLeader()).toBe(true);
     expect(b.events).toEqual([]);
     a.down = true; // crashed or partitioned: no release
@@ -153,13 +159,7 @@ describe('createLeaderElector', () => {
     let jumpMs = 0;
     // A paused process: its clock jumps ahead before any of its timers get to run.
     const clock = { ...fake, now: () => fake.now() + jumpMs };
-    const store = leaseStore();
-    const a = candidate(store, clock, 'a');
-    const b = candidate(store, clock, 'b');
-    a.elector.start();
-    await flush();
-    b.elector.start();
-    await run(fake, 2_000, [a, b]);
+    const { a, b } = await leaderAndStandby(clock, 2_000, fake);
     jumpMs = pausedMs;
     expect(a.elector.isLeader()).toBe(true);
     expect(a.elector.mayWrite()).toBe(expected);
@@ -181,13 +181,7 @@ describe('createLeaderElector', () => {
 
   it('stop() releases the lease so a standby takes over at its next retry', async () => {
     const clock = createFakeClock();
-    const store = leaseStore();
-    const a = candidate(store, clock, 'a');
-    const b = candidate(store, clock, 'b');
-    a.elector.start();
-    await flush();
-    b.elector.start();
-    await run(clock, 4_000, [a, b]);
+    const { store, a, b } = await leaderAndStandby(clock, 4_000);
     await a.elector.stop();
     expect(a.events).toEqual(['started', 'stopped']);
     expect(store.current()?.spec).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
@@ -210,13 +204,7 @@ describe('createLeaderElector', () => {
 
   it('stop() of a standby writes nothing', async () => {
     const clock = createFakeClock();
-    const store = leaseStore();
-    const a = candidate(store, clock, 'a');
-    const b = candidate(store, clock, 'b');
-    a.elector.start();
-    await flush();
-    b.elector.start();
-    await run(clock, 4_000, [a, b]);
+    const { store, b } = await leaderAndStandby(clock, 4_000);
     const before = store.writes.length;
     await b.elector.stop();
     expect(store.writes.length).toBe(before);
