@@ -18,6 +18,7 @@ import { createSotwStream } from '../../src/xds/sotw-stream.ts';
 import * as core from '../../src/xds/stream-core.ts';
 import { ADS_ORDER, TYPE_URLS } from '../../src/xds/type-urls.ts';
 import { concat, stringField } from '../../src/xds/wire.ts';
+import { scan } from './scan.ts';
 import { loadAssignmentFor, meshResources, meshRoute, serviceName, type WorkloadState } from './workload.ts';
 
 const argv = process.argv.slice(2);
@@ -42,28 +43,6 @@ function lengthDelimitedNode(): Uint8Array {
   return nodeField;
 }
 
-/** type_url (4), version_info (1), nonce (5) of a DiscoveryResponse. */
-function scan(buf: Buffer): { typeUrl: string; version: string; nonce: string } {
-  const out = { typeUrl: '', version: '', nonce: '' };
-  let pos = 0;
-  while (pos < buf.length) {
-    const tag = buf[pos++] ?? 0;
-    let len = 0;
-    let shift = 1;
-    for (;;) {
-      const byte = buf[pos++] ?? 0;
-      len += (byte & 0x7f) * shift;
-      if (byte < 0x80) break;
-      shift *= 128;
-    }
-    const field = tag >>> 3;
-    if (field === 4) out.typeUrl = buf.toString('utf8', pos, pos + len);
-    else if (field === 1) out.version = buf.toString('utf8', pos, pos + len);
-    else if (field === 5) out.nonce = buf.toString('utf8', pos, pos + len);
-    pos += len;
-  }
-  return out;
-}
 
 const state: WorkloadState = { services, portShift: new Map(), timeouts: new Map() };
 const cache = createSnapshotCache({ log });
