@@ -130,7 +130,16 @@ export interface CustomObjectRef extends ClusterCustomResource {
   readonly namespace?: string;
 }
 
-type StoredObject<S> = { metadata?: { resourceVersion?: string; generation?: number }; status?: S };
+export type StoredObject<S> = { metadata?: { resourceVersion?: string; generation?: number }; status?: S };
+
+/** The parts of a stored object (read from the server or an informer) a status write starts from. */
+export function statusTargetOf<S>(obj: StoredObject<S>): StatusTarget<S> {
+  return {
+    resourceVersion: obj.metadata?.resourceVersion ?? '',
+    ...(obj.metadata?.generation !== undefined ? { generation: obj.metadata.generation } : {}),
+    ...(obj.status !== undefined ? { status: obj.status } : {}),
+  };
+}
 
 /**
  * A StatusClient for custom resources, on kubeRequest's pooled connections. `locate` turns the
@@ -142,12 +151,7 @@ export function createCustomObjectStatusClient<S>(kc: KubeConfig, locate: (name:
   return {
     async read(name) {
       try {
-        const obj = (await kubeRequest(kc, 'GET', pathOf(locate(name)))) as StoredObject<S>;
-        return {
-          resourceVersion: obj.metadata?.resourceVersion ?? '',
-          ...(obj.metadata?.generation !== undefined ? { generation: obj.metadata.generation } : {}),
-          ...(obj.status !== undefined ? { status: obj.status } : {}),
-        };
+        return statusTargetOf((await kubeRequest(kc, 'GET', pathOf(locate(name)))) as StoredObject<S>);
       } catch (err) {
         if (apiCode(err) === 404) return undefined;
         throw err;

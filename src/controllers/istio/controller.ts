@@ -14,7 +14,7 @@ import { ISTIO_KINDS, ISTIO_NETWORKING_GROUP } from '../../model/kinds.ts';
 import type { IstioKind, IstioResource, KnownService } from '../../model/types.ts';
 import type { Clock } from '../../kube/clock.ts';
 import { createInformer, makeListWatch, type KindInformer } from '../../kube/informer.ts';
-import { createStatusWriter, type StatusTarget } from '../../kube/status-writer.ts';
+import { createStatusWriter, statusTargetOf, type StatusTarget, type StoredObject } from '../../kube/status-writer.ts';
 import { createWorkQueue, type ReconcileOutcome, type WorkQueue } from '../../kube/work-queue.ts';
 import type { Logger } from '../../log.ts';
 import { createDebouncer } from '../debounce.ts';
@@ -79,10 +79,8 @@ function groupFindings(findings: readonly Finding[]): Map<string, Finding[]> {
 /** The informer's copy of a config object as a status-write starting point (saves a GET). */
 function cachedTarget(informers: ReadonlyMap<IstioKind, KindInformer<KubernetesObject>>, key: string): StatusTarget<IstioStatus> | undefined {
   const parsed = parseConfigKey(key);
-  const obj = parsed === undefined ? undefined : (informers.get(parsed.kind)?.get(parsed.name, parsed.namespace) as (KubernetesObject & { status?: IstioStatus }) | undefined);
-  const resourceVersion = obj?.metadata?.resourceVersion;
-  if (obj === undefined || resourceVersion === undefined) return undefined;
-  return { resourceVersion, ...(obj.metadata?.generation !== undefined ? { generation: obj.metadata.generation } : {}), ...(obj.status !== undefined ? { status: obj.status } : {}) };
+  const obj = parsed === undefined ? undefined : (informers.get(parsed.kind)?.get(parsed.name, parsed.namespace) as StoredObject<IstioStatus> | undefined);
+  return obj?.metadata?.resourceVersion === undefined ? undefined : statusTargetOf(obj);
 }
 
 export function createIstioConfigController(options: IstioConfigControllerOptions): IstioConfigController {
