@@ -6,8 +6,9 @@
  */
 import { AdmissionregistrationV1Api, type KubeConfig, type V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
 import { kubeRequest } from '../kube/apply.ts';
-import type { Clock, TimerHandle } from '../kube/clock.ts';
+import type { Clock } from '../kube/clock.ts';
 import { createInformer, makeListWatch, type KindInformer } from '../kube/informer.ts';
+import { createWorkQueue } from '../kube/work-queue.ts';
 import type { Logger } from '../log.ts';
 
 export const CA_BUNDLE_FIELD_MANAGER = 'weft-webhook-ca';
@@ -46,13 +47,6 @@ export function createCaBundlePatcher(options: CaBundlePatcherOptions): CaBundle
   const caBundle = Buffer.from(options.caPem, 'utf8').toString('base64');
   const api = kc.makeApiClient(AdmissionregistrationV1Api);
   const listWatch = makeListWatch<V1ValidatingWebhookConfiguration>(kc, VWC_PATH, () => api.listValidatingWebhookConfiguration());
-  let busy = false;
-  let again = false;
-  let retry: TimerHandle | undefined;
-  let stopped = false;
-  /** Set by kick() while a sync is in flight (a read through a function: TypeScript cannot see that). */
-  const requeued = (): boolean => again;
-
   const syncOnce = async (): Promise<void> => {
     const current = informer.get(configName);
     const body = current === undefined ? undefined : caBundleApply(current, caBundle);
@@ -61,26 +55,22 @@ export function createCaBundlePatcher(options: CaBundlePatcherOptions): CaBundle
     log.info({ webhooks: (current?.webhooks ?? []).length }, 'webhook caBundle patched');
   };
 
-  const kick = (): void => {
-    if (stopped) return;
-    if (busy) {
-      again = true;
-      return;
-    }
-    busy = true;
-    void (async () => {
-      do {
-        again = false;
-        try {
-          await syncOnce();
-        } catch (err) {
-          log.warn({ err }, 'webhook caBundle patch failed; retrying');
-          if (retry === undefined) retry = clock.setTimeout(() => { retry = undefined; kick(); }, RETRY_MS);
-        }
-      } while (requeued());
-      busy = false;
-    })();
-  };
+  // One key, so the work queue gives what this needs: one sync at a time, a change during a sync
+  // runs it once more, and a failed sync is retried every RETRY_MS.
+  const queue = createWorkQueue({
+    clock,
+    log,
+    backoff: { baseMs: RETRY_MS, maxMs: RETRY_MS },
+    reconcile: async () => {
+      try {
+        await syncOnce();
+        return { type: 'done' };
+      } catch (err) {
+        return { type: 'retry', error: err }; // the queue logs it with the failure count
+      }
+    },
+  });
+  const kick = (): void => { queue.add(configName); };
 
   const onChange = (obj: V1ValidatingWebhookConfiguration): void => {
     if (obj.metadata?.name === configName) kick();
@@ -100,8 +90,7 @@ export function createCaBundlePatcher(options: CaBundlePatcherOptions): CaBundle
       kick();
     },
     stop: async () => {
-      stopped = true;
-      if (retry !== undefined) clock.clearTimeout(retry);
+      await queue.shutdown();
       await informer.stop();
     },
   };
