@@ -30,18 +30,24 @@ export function endpointIrs(endpoints: readonly RegistryEndpoint[]): EndpointIR[
   return out;
 }
 
-function hasDuplicates(sorted: readonly EndpointIR[]): boolean {
-  for (let i = 1; i < sorted.length; i++) {
-    const a = sorted[i - 1];
-    const b = sorted[i];
-    if (a !== undefined && b !== undefined && compareEndpoint(a, b) === 0) return true;
+/** One pass: -1 out of order, 0 sorted with a duplicate, 1 strictly sorted. */
+function orderOf(list: readonly EndpointIR[]): -1 | 0 | 1 {
+  let order: -1 | 0 | 1 = 1;
+  for (let i = 1; i < list.length; i++) {
+    const c = compareEndpoint(list[i - 1] as EndpointIR, list[i] as EndpointIR);
+    if (c > 0) return -1;
+    if (c === 0) order = 0;
   }
-  return false;
+  return order;
 }
 
 function toLocality(g: Group): LocalityEndpointsIR {
-  const sorted = g.endpoints.sort(compareEndpoint);
-  const unique = hasDuplicates(sorted) ? sorted.filter((e, i) => i === 0 || compareEndpoint(sorted[i - 1] ?? e, e) !== 0) : sorted;
+  // Registry endpoints are kept sorted (registry/build.ts), so a filtered list usually is too:
+  // checking is one pass, and sorting (which allocates) happens only when it is not.
+  let order = orderOf(g.endpoints);
+  const sorted = order < 0 ? g.endpoints.sort(compareEndpoint) : g.endpoints;
+  if (order < 0) order = orderOf(sorted);
+  const unique = order === 0 ? sorted.filter((e, i) => i === 0 || compareEndpoint(sorted[i - 1] ?? e, e) !== 0) : sorted;
   let weight = 0;
   for (const e of unique) weight += e.weight;
   return { region: g.locality.region, zone: g.locality.zone, subZone: g.locality.subZone, weight, endpoints: unique };
@@ -63,15 +69,25 @@ export function buildEndpointSet(
     const group = groupOf(groups, e.locality);
     group.endpoints.push(irs[i] as EndpointIR);
   }
-  if (groups.length > 1) groups.sort((a, b) => compareLocality(a.locality, b.locality));
   const localities: LocalityEndpointsIR[] = new Array<LocalityEndpointsIR>(groups.length);
   for (let i = 0; i < groups.length; i++) localities[i] = toLocality(groups[i] as Group);
   return { clusterName, localities };
 }
 
+/** The group of `locality`; groups are kept in locality order (inserted in place, never sorted). */
 function groupOf(groups: Group[], locality: Locality): Group {
-  for (const g of groups) if (g.locality === locality || compareLocality(g.locality, locality) === 0) return g;
+  let at = groups.length;
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i] as Group;
+    if (g.locality === locality) return g;
+    const c = compareLocality(g.locality, locality);
+    if (c === 0) return g;
+    if (c > 0) {
+      at = i;
+      break;
+    }
+  }
   const group: Group = { locality, endpoints: [] };
-  groups.push(group);
+  groups.splice(at, 0, group);
   return group;
 }
