@@ -80,13 +80,15 @@ function openStream(client: grpc.Client, kind: 'sotw' | 'delta', shape: 'mesh' |
   };
   call.on('error', () => undefined);
   call.on('data', (buf: Buffer) => {
-    // Received now: the ACK written below is the client's own work, not convergence time.
+    // Received now. The ACK is the client's own work, not convergence time: it is written after
+    // every response already read from the sockets has been timestamped (deferAck), so one
+    // stream's 10 KB ACK does not delay the next stream's timestamp.
     const at = now();
     const r = scan(buf);
     const base = ackBase.get(r.typeUrl);
     if (base !== undefined) {
-      const ack = kind === 'sotw' ? concat([base, stringField(1, r.version), stringField(5, r.nonce)]) : concat([base, stringField(6, r.nonce)]);
-      call.write(ack);
+      const ack = kind === 'sotw' ? [base, stringField(1, r.version), stringField(5, r.nonce)] : [base, stringField(6, r.nonce)];
+      deferAck(() => call.write(concat(ack)));
     }
     onResponse(state, r, at);
   });
@@ -98,6 +100,20 @@ function openStream(client: grpc.Client, kind: 'sotw' | 'delta', shape: 'mesh' |
 }
 
 let clients: grpc.Client[] = [];
+let pendingAcks: (() => void)[] = [];
+
+/** Queues an ACK write; all queued ones go out on the next check phase (after this poll's reads). */
+function deferAck(write: () => void): void {
+  if (pendingAcks.length === 0) setImmediate(writeAcks);
+  pendingAcks.push(write);
+}
+
+function writeAcks(): void {
+  const writes = pendingAcks;
+  pendingAcks = [];
+  for (const write of writes) write();
+}
+
 let streams: StreamState[] = [];
 let armed: { seq: number; index: number; baseline: number[]; targets: Set<number>; times: Map<number, number>; bytes: number } | undefined;
 let syncWait: { start: number; remaining: number } | undefined;
@@ -128,7 +144,9 @@ function onResponse(stream: StreamState, r: Scanned, at: number): void {
 function open(message: Extract<ClientMessage, { type: 'open' }>): void {
   const perChannel = message.perConnection;
   // Envoy's default HTTP/2 windows are 256 MiB; grpc-js's 64 KiB would make flow control the bottleneck.
-  const options = { 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc-node.flow_control_window': 64 * 1024 * 1024 };
+  // A local subchannel pool per client: grpc-js otherwise shares one connection between every
+  // Client with the same target and options, and all streams would ride one connection.
+  const options = { 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc-node.flow_control_window': 64 * 1024 * 1024, 'grpc.use_local_subchannel_pool': 1 };
   clients = Array.from({ length: Math.ceil(message.streams / perChannel) }, () => new grpc.Client(message.address, grpc.credentials.createInsecure(), options));
   syncWait = { start: now(), remaining: message.streams };
   streams = Array.from({ length: message.streams }, (_, i) => {

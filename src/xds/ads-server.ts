@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { Registry } from 'prom-client';
 import type { Logger } from '../log.ts';
+import { widenServerConnectionWindows } from './connection-window.ts';
 import { csdsServiceDefinition, createCsdsHandlers } from './csds.ts';
 import { createDeltaStream } from './delta-stream.ts';
 import { createXdsMetrics, type XdsMetrics } from './metrics.ts';
@@ -82,6 +83,7 @@ export function createAdsServer(options: AdsServerOptions): AdsServer {
   const share = createStreamShare();
   let nextStreamId = 1;
   let draining = false;
+  widenServerConnectionWindows();
   const server = new grpc.Server({
     'grpc.keepalive_time_ms': options.keepaliveTimeMs ?? 30_000,
     'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs ?? 10_000,
