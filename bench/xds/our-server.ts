@@ -27,6 +27,17 @@ function reply(body: object): void {
   process.stdout.write(`${JSON.stringify(body)}\n`);
 }
 
+/**
+ * Replies to a change once the streams' flushes (microtasks of the publish) have run: a reply
+ * written first would put a synchronous pipe write (tens of µs) in front of the xDS write, and
+ * the Go peer replies from another goroutine while its streams send.
+ */
+function replyAfterFlush(body: object): void {
+  setImmediate(() => {
+    reply(body);
+  });
+}
+
 function build(): ReturnType<typeof meshResources> {
   return workload === 'mesh' ? meshResources(state) : grpcResources(state);
 }
@@ -39,7 +50,7 @@ function gcNow(): void {
   }
 }
 
-type Command = { cmd: 'load'; workload: 'mesh' | 'grpc'; services: number } | { cmd: 'endpoint'; service: number; shift: number } | { cmd: 'route'; service: number; timeout: number } | { cmd: 'mem' } | { cmd: 'exit' };
+type Command = { cmd: 'load'; workload: 'mesh' | 'grpc'; services: number } | { cmd: 'endpoint'; service: number; shift: number; countAwaiting?: boolean } | { cmd: 'route'; service: number; timeout: number } | { cmd: 'mem' } | { cmd: 'exit' };
 
 function handle(command: Command): void {
   switch (command.cmd) {
@@ -53,10 +64,10 @@ function handle(command: Command): void {
     }
     case 'endpoint': {
       state.portShift.set(command.service, command.shift);
-      // Streams whose previous EDS response is still unACKed get this change only after that ACK.
-      const awaitingAck = server.streamCores().filter((core) => core.types.get(TYPE_URLS.endpoint)?.inflight !== undefined).length;
+      // --per-change only: streams whose previous EDS response is still unACKed (O(streams), so not by default).
+      const awaitingAck = command.countAwaiting === true ? server.streamCores().filter((core) => core.types.get(TYPE_URLS.endpoint)?.inflight !== undefined).length : undefined;
       const outcome = cache.updateResources(workload, TYPE_URLS.endpoint, { upsert: [loadAssignmentFor(command.service, command.shift)] });
-      reply({ ok: outcome.ok, awaitingAck });
+      replyAfterFlush({ ok: outcome.ok, awaitingAck });
       return;
     }
     case 'route': {
@@ -65,7 +76,7 @@ function handle(command: Command): void {
         workload === 'mesh'
           ? cache.setResources(workload, { [TYPE_URLS.route]: [meshRoute(state)] })
           : cache.updateResources(workload, TYPE_URLS.route, { upsert: [grpcRoute(command.service, command.timeout)] });
-      reply({ ok: outcome.ok });
+      replyAfterFlush({ ok: outcome.ok });
       return;
     }
     case 'mem': {
@@ -81,6 +92,7 @@ function handle(command: Command): void {
 }
 
 reply({ event: 'listening', port });
-for await (const line of createInterface({ input: process.stdin })) {
+// A 'line' listener, not `for await`: the async iterator adds promise turns before each command.
+createInterface({ input: process.stdin }).on('line', (line) => {
   if (line.trim() !== '') handle(JSON.parse(line) as Command);
-}
+});

@@ -154,7 +154,7 @@ async function measureChanges(subject: Subject, client: Client, kind: 'endpoint'
     client.send({ type: 'arm', seq, typeUrl: kind === 'endpoint' ? TYPE_URLS.endpoint : TYPE_URLS.route, streams: targets(k) });
     await client.next('armed');
     const t0 = now();
-    const reply = await subject.command(kind === 'endpoint' ? { cmd: 'endpoint', service: service(k), shift: k + 1 } : { cmd: 'route', service: service(k), timeout: 16 + k });
+    const reply = await subject.command(kind === 'endpoint' ? { cmd: 'endpoint', service: service(k), shift: k + 1, countAwaiting: opts.perChange } : { cmd: 'route', service: service(k), timeout: 16 + k });
     let done = await client.within('converged', opts.phaseTimeoutMs);
     while (done !== undefined && done.seq !== seq) done = await client.within('converged', opts.phaseTimeoutMs);
     if (done === undefined) return { p50: NaN, p99: NaN, bytes: NaN };

@@ -1,5 +1,5 @@
 /**
- * The ADS server widens each connection's HTTP/2 receive window (ADR 52), so a client
+ * The ADS server widens each connection's HTTP/2 receive window (ADR 14), so a client
  * multiplexing many streams can send their ACKs without waiting a round trip per 64 KiB.
  */
 import http2 from 'node:http2';

@@ -6,7 +6,7 @@
  * connection (a proxy pool, a load generator, grpc-js channels sharing a subchannel) then sends
  * its SotW ACKs (an Envoy-shaped EDS ACK repeats every subscribed name: ~10 KB for 1,000 names)
  * at one window per round trip, and the server sees the ACKs of a change long after the change
- * (ADR 52). Go's gRPC server grows this window on its own (BDP estimation); here the first
+ * (ADR 14). Go's gRPC server grows this window on its own (BDP estimation); here the first
  * stream of each connection widens it once, through Node's `http2.server.stream.created`
  * diagnostics channel. Per-stream windows stay at 64 KiB: one stream has one ACK in flight.
  */

@@ -63,5 +63,10 @@ export function loadRoot(files: readonly string[]): protobuf.Root {
 
 /** Looks up a message type by full name (without the type URL prefix); throws if absent (a programmer bug). */
 export function messageType(name: string): protobuf.Type {
-  return xdsProtoRoot().lookupType(name);
+  let type = types.get(name);
+  if (type === undefined) types.set(name, (type = xdsProtoRoot().lookupType(name)));
+  return type;
 }
+
+/** Found types by name: protobufjs resolves a dotted name from the root on every lookup, and every encode looks one up. */
+const types = new Map<string, protobuf.Type>();
