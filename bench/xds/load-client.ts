@@ -4,10 +4,12 @@
  * response, and report when all have received the initial state or a change. Responses are not
  * decoded beyond their top-level type_url/version/nonce, so the client costs little CPU.
  */
+import type { ClientHttp2Session } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { stringField, concat } from '../../src/xds/wire.ts';
 import { messageType } from '../../src/xds/protos.ts';
 import { ADS_ORDER, TYPE_URLS } from '../../src/xds/type-urls.ts';
+import { connect, openCall } from './raw-grpc.ts';
 import { scan, type Scanned } from './scan.ts';
 import { serviceName } from './workload.ts';
 
@@ -60,12 +62,10 @@ const sotwType = messageType('envoy.service.discovery.v3.DiscoveryRequest');
 const deltaType = messageType('envoy.service.discovery.v3.DeltaDiscoveryRequest');
 const encode = (type: typeof sotwType, body: Record<string, unknown>): Buffer => Buffer.from(type.encode(type.fromObject(body)).finish());
 
-function openStream(client: grpc.Client, kind: 'sotw' | 'delta', shape: 'mesh' | 'grpc', index: number, services: number, onResponse: (s: StreamState, r: Scanned, at: number) => void): StreamState {
-  const call = client.makeBidiStreamRequest(
-    `${ADS}/${kind === 'sotw' ? 'StreamAggregatedResources' : 'DeltaAggregatedResources'}`,
-    (b: Buffer) => b,
-    (b: Buffer) => b,
-  );
+function openStream(session: ClientHttp2Session, kind: 'sotw' | 'delta', shape: 'mesh' | 'grpc', index: number, services: number, onResponse: (s: StreamState, r: Scanned, at: number) => void): StreamState {
+  const call = openCall(session, `${ADS}/${kind === 'sotw' ? 'StreamAggregatedResources' : 'DeltaAggregatedResources'}`, (buf) => {
+    onMessage(buf);
+  });
   const subs = subscriptions(shape, index, services);
   // SotW ACKs repeat the full name list: encode it once per type and append version/nonce.
   const ackBase = new Map(subs.map((s) => [s.typeUrl, kind === 'sotw' ? encode(sotwType, { type_url: s.typeUrl, resource_names: s.names }) : encode(deltaType, { type_url: s.typeUrl })]));
@@ -73,13 +73,12 @@ function openStream(client: grpc.Client, kind: 'sotw' | 'delta', shape: 'mesh' |
     index,
     counts: ADS_ORDER.map(() => 0),
     lastAt: ADS_ORDER.map(() => 0),
-    write: (b) => void call.write(b),
+    write: (b) => { call.write(b); },
     cancel: () => {
       call.cancel();
     },
   };
-  call.on('error', () => undefined);
-  call.on('data', (buf: Buffer) => {
+  function onMessage(buf: Buffer): void {
     // Received now. The ACK is the client's own work, not convergence time: it is written after
     // every response already read from the sockets has been timestamped (deferAck), so one
     // stream's 10 KB ACK does not delay the next stream's timestamp.
@@ -88,10 +87,10 @@ function openStream(client: grpc.Client, kind: 'sotw' | 'delta', shape: 'mesh' |
     const base = ackBase.get(r.typeUrl);
     if (base !== undefined) {
       const ack = kind === 'sotw' ? [base, stringField(1, r.version), stringField(5, r.nonce)] : [base, stringField(6, r.nonce)];
-      deferAck(() => call.write(concat(ack)));
+      deferAck(() => { call.write(concat(ack)); });
     }
     onResponse(state, r, at);
-  });
+  }
   subs.forEach((s, i) => {
     const node = i === 0 ? { node: nodeOf(shape, index) } : {};
     call.write(kind === 'sotw' ? encode(sotwType, { ...node, type_url: s.typeUrl, resource_names: s.names }) : encode(deltaType, { ...node, type_url: s.typeUrl, resource_names_subscribe: s.names }));
@@ -99,7 +98,7 @@ function openStream(client: grpc.Client, kind: 'sotw' | 'delta', shape: 'mesh' |
   return state;
 }
 
-let clients: grpc.Client[] = [];
+let sessions: ClientHttp2Session[] = [];
 let pendingAcks: (() => void)[] = [];
 
 /** Queues an ACK write; all queued ones go out on the next check phase (after this poll's reads). */
@@ -142,17 +141,13 @@ function onResponse(stream: StreamState, r: Scanned, at: number): void {
 }
 
 function open(message: Extract<ClientMessage, { type: 'open' }>): void {
-  const perChannel = message.perConnection;
-  // Envoy's default HTTP/2 windows are 256 MiB; grpc-js's 64 KiB would make flow control the bottleneck.
-  // A local subchannel pool per client: grpc-js otherwise shares one connection between every
-  // Client with the same target and options, and all streams would ride one connection.
-  const options = { 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc-node.flow_control_window': 64 * 1024 * 1024, 'grpc.use_local_subchannel_pool': 1 };
-  clients = Array.from({ length: Math.ceil(message.streams / perChannel) }, () => new grpc.Client(message.address, grpc.credentials.createInsecure(), options));
+  const perConnection = message.perConnection;
+  sessions = Array.from({ length: Math.ceil(message.streams / perConnection) }, () => connect(message.address));
   syncWait = { start: now(), remaining: message.streams };
   streams = Array.from({ length: message.streams }, (_, i) => {
-    const client = clients[Math.floor(i / perChannel)];
-    if (client === undefined) throw new Error('no client');
-    return openStream(client, message.kind, message.shape, i, message.services, onResponse);
+    const session = sessions[Math.floor(i / perConnection)];
+    if (session === undefined) throw new Error('no session');
+    return openStream(session, message.kind, message.shape, i, message.services, onResponse);
   });
 }
 
@@ -198,9 +193,9 @@ process.on('message', (message: ClientMessage) => {
       return;
     case 'close':
       for (const s of streams) s.cancel();
-      for (const c of clients) c.close();
+      for (const session of sessions) session.close();
       streams = [];
-      clients = [];
+      sessions = [];
       process.send?.({ type: 'closed', cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6 });
       return;
   }
