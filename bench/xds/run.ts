@@ -1,6 +1,6 @@
 /**
  * `npm run bench:xds [-- --json] [-- --peer go-control-plane] [--streams N] [--services N] [--changes N]
- *   [--only w1-sotw,w1-delta,w2,churn] [--per-change] [--streams-per-connection N]`
+ *   [--only w1-sotw,w1-delta,w2,churn] [--per-change] [--streams-per-connection N] [--gap-ms N]`
  *
  * `--only` runs just the listed phases (comma-separated); the others are reported as `-`.
  *
@@ -8,6 +8,11 @@
  * streams, then the same with delta streams. Workload 2: 100 proxyless-gRPC-shaped clients, one
  * service each. Client load runs in a separate process (load-client.ts). With --peer, the same
  * load runs against go-control-plane and our/peer ratios are printed.
+ *
+ * Changes follow each other as soon as every target stream has received the previous one, so a
+ * SotW server is still reading the previous change's ACKs (1,000 × ~10 KB) during the next.
+ * `--gap-ms N` waits N ms before each change instead: isolated changes (istiod's own debounce
+ * keeps pushes to a proxy ≥ 100 ms apart). Idle processes wake slower, which shows in W2.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -31,6 +36,8 @@ interface Options {
   readonly changes: number;
   readonly churn: number;
   readonly phaseTimeoutMs: number;
+  /** Quiet time before each change after the first (`--gap-ms`). */
+  readonly gapMs: number;
   /** Phases to run; all when absent. */
   readonly only: ReadonlySet<Phase>;
 }
@@ -63,6 +70,7 @@ function parseArgs(argv: readonly string[]): Options {
     changes: value('--changes', 5),
     churn: value('--churn', 10_000),
     phaseTimeoutMs: value('--phase-timeout-s', 120) * 1000,
+    gapMs: value('--gap-ms', 0),
     only: parseOnly(onlyAt >= 0 ? argv[onlyAt + 1] : process.env.WEFT_BENCH_ONLY_FIRST === '1' ? 'w1-sotw' : undefined),
   };
 }
@@ -150,6 +158,7 @@ async function measureChanges(subject: Subject, client: Client, kind: 'endpoint'
   const samples: number[] = [];
   let bytes = 0;
   for (let k = 0; k < opts.changes; k++) {
+    if (k > 0 && opts.gapMs > 0) await new Promise((resolve) => setTimeout(resolve, opts.gapMs));
     const seq = ++armSeq;
     client.send({ type: 'arm', seq, typeUrl: kind === 'endpoint' ? TYPE_URLS.endpoint : TYPE_URLS.route, streams: targets(k) });
     await client.next('armed');
