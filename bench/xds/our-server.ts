@@ -6,6 +6,7 @@
  *   {"cmd":"endpoint","service":k,"shift":s}                move service k's first endpoint port
  *                                                           (reply: awaitingAck = streams with an unACKed EDS response)
  *   {"cmd":"route","service":k,"timeout":t}                 change service k's route timeout
+ *   {"cmd":"floor","service":k}                            write a ready-made EDS response to service k's W2 stream
  *   {"cmd":"mem"}                                           {"rss":bytes,"heap":bytes} after GC
  *   {"cmd":"exit"}
  */
@@ -13,8 +14,10 @@ import { createInterface } from 'node:readline';
 import { pino } from 'pino';
 import { createAdsServer } from '../../src/xds/ads-server.ts';
 import { createSnapshotCache } from '../../src/xds/snapshot-cache.ts';
+import type { StreamCore } from '../../src/xds/stream-core.ts';
 import { TYPE_URLS } from '../../src/xds/type-urls.ts';
-import { grpcResources, grpcRoute, loadAssignmentFor, meshResources, meshRoute, type WorkloadState } from './workload.ts';
+import { encodeSotwResponse } from '../../src/xds/wire.ts';
+import { grpcResources, grpcRoute, loadAssignmentFor, meshResources, meshRoute, serviceName, type WorkloadState } from './workload.ts';
 
 const log = pino({ level: 'warn' }, pino.destination(2));
 const cache = createSnapshotCache({ log });
@@ -38,6 +41,18 @@ function replyAfterFlush(body: object): void {
   });
 }
 
+const streamsByService = new Map<number, StreamCore>();
+
+/** The W2 stream of service k (its node id is `grpc-k`), looked up once. */
+function streamOf(k: number): StreamCore | undefined {
+  let core = streamsByService.get(k);
+  if (core === undefined || core.closed) {
+    core = server.streamCores().find((c) => c.node.id === `grpc-${k}`);
+    if (core !== undefined) streamsByService.set(k, core);
+  }
+  return core;
+}
+
 function build(): ReturnType<typeof meshResources> {
   return workload === 'mesh' ? meshResources(state) : grpcResources(state);
 }
@@ -50,7 +65,7 @@ function gcNow(): void {
   }
 }
 
-type Command = { cmd: 'load'; workload: 'mesh' | 'grpc'; services: number } | { cmd: 'endpoint'; service: number; shift: number; countAwaiting?: boolean } | { cmd: 'route'; service: number; timeout: number } | { cmd: 'mem' } | { cmd: 'exit' };
+type Command = { cmd: 'load'; workload: 'mesh' | 'grpc'; services: number } | { cmd: 'endpoint'; service: number; shift: number; countAwaiting?: boolean } | { cmd: 'route'; service: number; timeout: number } | { cmd: 'floor'; service: number } | { cmd: 'mem' } | { cmd: 'exit' };
 
 function handle(command: Command): void {
   switch (command.cmd) {
@@ -77,6 +92,21 @@ function handle(command: Command): void {
           ? cache.setResources(workload, { [TYPE_URLS.route]: [meshRoute(state)] })
           : cache.updateResources(workload, TYPE_URLS.route, { upsert: [grpcRoute(command.service, command.timeout)] });
       replyAfterFlush({ ok: outcome.ok });
+      return;
+    }
+    case 'floor': {
+      // The apparatus floor (W2, `--floor`): a response for service k's stream written the moment
+      // the command is read: no cache, no encoding, no flush. What is left is the bench's own
+      // path: pipe to this process, its wake-up, loopback TCP, and the client's read.
+      const core = streamOf(command.service);
+      const state = core?.typeState(TYPE_URLS.endpoint);
+      const resource = cache.get(workload, TYPE_URLS.endpoint, serviceName(command.service));
+      if (core !== undefined && state !== undefined && resource !== undefined) {
+        const { version, nonce } = core.nextIds();
+        const bytes = encodeSotwResponse({ versionInfo: version, typeUrl: TYPE_URLS.endpoint, nonce, controlPlane: new Uint8Array(0), resourceFields: [resource.sotwField] });
+        core.send(state, bytes, version, nonce, new Map(), process.hrtime.bigint());
+      }
+      replyAfterFlush({ ok: core !== undefined });
       return;
     }
     case 'mem': {

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:xds [-- --json] [-- --peer go-control-plane] [--streams N] [--services N] [--changes N]
- *   [--only w1-sotw,w1-delta,w2,churn] [--per-change] [--streams-per-connection N] [--gap-ms N]`
+ *   [--only w1-sotw,w1-delta,w2,churn] [--per-change] [--streams-per-connection N] [--gap-ms N] [--floor]`
  *
  * `--only` runs just the listed phases (comma-separated); the others are reported as `-`.
  *
@@ -27,6 +27,8 @@ const now = (): number => performance.timeOrigin + performance.now();
 interface Options {
   readonly json: boolean;
   readonly perChange: boolean;
+  /** W2: also measure the apparatus floor (Weft subject only). */
+  readonly floor: boolean;
   /** Client streams sharing one HTTP/2 connection (default 100; an Envoy has one connection of its own). */
   readonly perConnection: number;
   readonly peer: string | undefined;
@@ -62,6 +64,7 @@ function parseArgs(argv: readonly string[]): Options {
   return {
     json: argv.includes('--json'),
     perChange: argv.includes('--per-change'),
+    floor: argv.includes('--floor'),
     perConnection: value('--streams-per-connection', 100),
     peer: peerAt >= 0 ? argv[peerAt + 1] : undefined,
     streams: value('--streams', 1000),
@@ -88,6 +91,9 @@ export interface Figures {
   cpuSeconds: number;
   /** CPU of the load-client process over the workload (for context: it shares the machine). */
   clientCpuSeconds: number;
+  /** W2 with `--floor`, Weft only: a ready-made response written on receipt of the command (the bench's own latency). */
+  floorP50Ms: number;
+  floorP99Ms: number;
 }
 
 interface Client {
@@ -138,7 +144,7 @@ function startClient(): Promise<Client> {
 }
 
 function notRun(): Figures {
-  return { initialSyncMs: NaN, endpointP50Ms: NaN, endpointP99Ms: NaN, routeP50Ms: NaN, routeP99Ms: NaN, endpointBytesPerChange: NaN, routeBytesPerChange: NaN, rssPerStreamKb: NaN, heapPerStreamKb: NaN, cpuSeconds: NaN, clientCpuSeconds: NaN };
+  return { initialSyncMs: NaN, endpointP50Ms: NaN, endpointP99Ms: NaN, routeP50Ms: NaN, routeP99Ms: NaN, endpointBytesPerChange: NaN, routeBytesPerChange: NaN, rssPerStreamKb: NaN, heapPerStreamKb: NaN, cpuSeconds: NaN, clientCpuSeconds: NaN, floorP50Ms: NaN, floorP99Ms: NaN };
 }
 
 let armSeq = 0;
@@ -154,16 +160,24 @@ function logChange(kind: string, k: number, ms: readonly number[], awaitingAck: 
   process.stderr.write(`${kind} change ${k}: min ${fmt(percentile(ms, 0))} p50 ${fmt(percentile(ms, 50))} max ${fmt(percentile(ms, 100))} ms${waiting}\n`);
 }
 
-async function measureChanges(subject: Subject, client: Client, kind: 'endpoint' | 'route', opts: Options, targets: (k: number) => number[] | 'all', service: (k: number) => number): Promise<{ p50: number; p99: number; bytes: number }> {
+type ChangeKind = 'endpoint' | 'route' | 'floor';
+
+function commandOf(kind: ChangeKind, k: number, service: number, opts: Options): object {
+  if (kind === 'endpoint') return { cmd: 'endpoint', service, shift: k + 1, countAwaiting: opts.perChange };
+  if (kind === 'floor') return { cmd: 'floor', service };
+  return { cmd: 'route', service, timeout: 16 + k };
+}
+
+async function measureChanges(subject: Subject, client: Client, kind: ChangeKind, opts: Options, targets: (k: number) => number[] | 'all', service: (k: number) => number): Promise<{ p50: number; p99: number; bytes: number }> {
   const samples: number[] = [];
   let bytes = 0;
   for (let k = 0; k < opts.changes; k++) {
     if (k > 0 && opts.gapMs > 0) await new Promise((resolve) => setTimeout(resolve, opts.gapMs));
     const seq = ++armSeq;
-    client.send({ type: 'arm', seq, typeUrl: kind === 'endpoint' ? TYPE_URLS.endpoint : TYPE_URLS.route, streams: targets(k) });
+    client.send({ type: 'arm', seq, typeUrl: kind === 'route' ? TYPE_URLS.route : TYPE_URLS.endpoint, streams: targets(k) });
     await client.next('armed');
     const t0 = now();
-    const reply = await subject.command(kind === 'endpoint' ? { cmd: 'endpoint', service: service(k), shift: k + 1, countAwaiting: opts.perChange } : { cmd: 'route', service: service(k), timeout: 16 + k });
+    const reply = await subject.command(commandOf(kind, k, service(k), opts));
     let done = await client.within('converged', opts.phaseTimeoutMs);
     while (done !== undefined && done.seq !== seq) done = await client.within('converged', opts.phaseTimeoutMs);
     if (done === undefined) return { p50: NaN, p99: NaN, bytes: NaN };
@@ -191,6 +205,7 @@ async function runWorkload(subject: Subject, opts: Options, kind: 'sotw' | 'delt
     const targets = shape === 'mesh' ? all : (k: number): number[] => [spread(k)];
     const endpoint = await measureChanges(subject, client, 'endpoint', opts, targets, spread);
     const route = await measureChanges(subject, client, 'route', opts, targets, spread);
+    const floor = opts.floor && shape === 'grpc' && subject.name === 'weft' ? await measureChanges(subject, client, 'floor', opts, targets, spread) : { p50: NaN, p99: NaN };
     const cpuSeconds = subject.cpuSeconds() - cpu0;
     client.send({ type: 'close' });
     const closed = await client.next('closed');
@@ -206,6 +221,8 @@ async function runWorkload(subject: Subject, opts: Options, kind: 'sotw' | 'delt
       heapPerStreamKb: (after.heap - before.heap) / streams / 1024,
       cpuSeconds,
       clientCpuSeconds: Number(closed.cpuSeconds),
+      floorP50Ms: floor.p50,
+      floorP99Ms: floor.p99,
     };
   } finally {
     await client.stop();
