@@ -3,6 +3,7 @@ import type { Logger } from '../log.ts';
 import { createDiscoveryCommand } from './discovery.ts';
 import { createHelpCommand } from './help.ts';
 import { createOperatorCommand } from './operator.ts';
+import { createProxyStatusCommand } from './proxy-status.ts';
 import { createUpCommand } from './up.ts';
 import { createValidateCommand } from './validate.ts';
 import { createVersionCommand } from './version.ts';
@@ -17,6 +18,7 @@ export function allCommands(): readonly Command<Logger>[] {
     createOperatorCommand(),
     createDiscoveryCommand(),
     createValidateCommand(),
+    createProxyStatusCommand(),
   );
   return commands;
 }
