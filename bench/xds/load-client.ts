@@ -19,7 +19,12 @@ export type ClientMessage =
   | { type: 'churn'; address: string; count: number }
   | { type: 'close' };
 
-const now = (): number => performance.timeOrigin + performance.now();
+/**
+ * Milliseconds on CLOCK_MONOTONIC, which every process on the machine shares: the bench and the
+ * load client compare timestamps across processes. (`performance.timeOrigin + now()` does not:
+ * each process fixes its own origin from the wall clock at start, off by up to tenths of a ms.)
+ */
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 const ADS = '/envoy.service.discovery.v3.AggregatedDiscoveryService';
 
 interface Subscription {

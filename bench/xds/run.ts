@@ -22,7 +22,12 @@ import type { ClientMessage } from './load-client.ts';
 import { startOurs, startPeer, type Subject } from './subjects.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const now = (): number => performance.timeOrigin + performance.now();
+/**
+ * Milliseconds on CLOCK_MONOTONIC, which every process on the machine shares: the bench and the
+ * load client compare timestamps across processes. (`performance.timeOrigin + now()` does not:
+ * each process fixes its own origin from the wall clock at start, off by up to tenths of a ms.)
+ */
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 interface Options {
   readonly json: boolean;

@@ -4,6 +4,7 @@
  * restart for the same bytes, and different for different bytes (checklist item 20).
  */
 import { createHash } from 'node:crypto';
+import { encodeClusterLoadAssignment } from './encode-cla.ts';
 import { messageType } from './protos.ts';
 import { messageName, TYPE_URLS, type XdsTypeUrl } from './type-urls.ts';
 import { encodeAny, concat, lengthDelimited, stringField } from './wire.ts';
@@ -47,8 +48,9 @@ export function encodeResource(typeUrl: XdsTypeUrl, input: ResourceInput): Encod
   if (name === '') return { ok: false, problem: `${messageName(typeUrl)} without a name` };
   let body: Uint8Array;
   try {
+    const direct = typeUrl === TYPE_URLS.endpoint ? encodeClusterLoadAssignment(input) : undefined;
     const type = messageType(messageName(typeUrl));
-    body = type.encode(type.fromObject(input)).finish();
+    body = direct ?? type.encode(type.fromObject(input)).finish();
   } catch (err) {
     return { ok: false, problem: `${messageName(typeUrl)} ${name}: ${err instanceof Error ? err.message : String(err)}` };
   }
