@@ -1,11 +1,10 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommandLine } from '../config/config.ts';
 import { createDebugHandlers, createDebugServer } from '../xds/debug-http.ts';
 import { service } from '../xds/fixtures.ts';
 import { ENVOY_NODE, GRPC_NODE, startHarness, until, type Harness } from '../xds/testing/harness.ts';
 import { TYPE_URLS } from '../xds/type-urls.ts';
 import { createProxyStatusCommand, renderProxyStatus, type SyncEntry } from './proxy-status.ts';
+import { runCommand, type CommandRun } from './testing.ts';
 
 const entry = (proxyID: string, kind: string, statuses: Record<string, string>): SyncEntry => ({
   proxyID,
@@ -32,19 +31,8 @@ describe('renderProxyStatus', () => {
   });
 });
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks: string[] = [];
-  const errChunks: string[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c.toString()));
-  err.on('data', (c: Buffer) => errChunks.push(c.toString()));
-  const command = createProxyStatusCommand<null>({ stderr: err });
-  const parsed = parseCommandLine(['proxy-status', ...args], {}, [command]);
-  if (!parsed.ok) throw new Error(parsed.error);
-  const { options, global, args: rest } = parsed.invocation;
-  const code = await command.run(options, { log: null, global, args: rest, env: {}, stdout: out, signal: new AbortController().signal });
-  return { code, out: chunks.join(''), err: errChunks.join('') };
+function run(args: string[]): Promise<CommandRun> {
+  return runCommand((stderr) => createProxyStatusCommand<null>({ stderr }), args);
 }
 
 describe('weft proxy-status against a running ADS server', () => {

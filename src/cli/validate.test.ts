@@ -2,9 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCommandLine } from '../config/config.ts';
+import { runCommand, type CommandRun } from './testing.ts';
 import { createValidateCommand } from './validate.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'weft-validate-'));
@@ -19,19 +18,8 @@ function write(name: string, text: string): string {
   return path;
 }
 
-async function run(args: string[], stdinText = ''): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks: string[] = [];
-  const errChunks: string[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c.toString()));
-  err.on('data', (c: Buffer) => errChunks.push(c.toString()));
-  const command = createValidateCommand<null>({ readStdin: () => Promise.resolve(stdinText), stderr: err });
-  const parsed = parseCommandLine(['validate', ...args], {}, [command]);
-  if (!parsed.ok) throw new Error(parsed.error);
-  const { options, global, args: rest } = parsed.invocation;
-  const code = await command.run(options, { log: null, global, args: rest, env: {}, stdout: out, signal: new AbortController().signal });
-  return { code, out: chunks.join(''), err: errChunks.join('') };
+function run(args: string[], stdinText = ''): Promise<CommandRun> {
+  return runCommand((stderr) => createValidateCommand<null>({ readStdin: () => Promise.resolve(stdinText), stderr }), args);
 }
 
 const good = `apiVersion: networking.istio.io/v1
