@@ -6,7 +6,7 @@
  */
 import type { ClientHttp2Session } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
-import { stringField, concat } from '../../src/xds/wire.ts';
+import { stringField } from '../../src/xds/wire.ts';
 import { messageType } from '../../src/xds/protos.ts';
 import { ADS_ORDER, TYPE_URLS } from '../../src/xds/type-urls.ts';
 import { connect, openCall } from './raw-grpc.ts';
@@ -36,12 +36,8 @@ interface StreamState {
   /** Position in `streams` (an O(1) lookup on every response). */
   readonly index: number;
   readonly counts: number[];
-  readonly lastAt: number[];
-  write(bytes: Buffer): void;
   cancel(): void;
 }
-
-
 
 
 function subscriptions(shape: 'mesh' | 'grpc', index: number, services: number): Subscription[] {
@@ -77,8 +73,6 @@ function openStream(session: ClientHttp2Session, kind: 'sotw' | 'delta', shape: 
   const state: StreamState = {
     index,
     counts: ADS_ORDER.map(() => 0),
-    lastAt: ADS_ORDER.map(() => 0),
-    write: (b) => { call.write(b); },
     cancel: () => {
       call.cancel();
     },
@@ -92,7 +86,9 @@ function openStream(session: ClientHttp2Session, kind: 'sotw' | 'delta', shape: 
     const base = ackBase.get(r.typeUrl);
     if (base !== undefined) {
       const ack = kind === 'sotw' ? [base, stringField(1, r.version), stringField(5, r.nonce)] : [base, stringField(6, r.nonce)];
-      deferAck(() => { call.write(concat(ack)); });
+      deferAck(() => {
+        call.write(...ack);
+      });
     }
     onResponse(state, r, at);
   }
@@ -120,14 +116,13 @@ function writeAcks(): void {
 
 let streams: StreamState[] = [];
 let armed: { seq: number; index: number; baseline: number[]; targets: Set<number>; times: Map<number, number>; bytes: number } | undefined;
-let syncWait: { start: number; remaining: number } | undefined;
+let syncWait: { remaining: number } | undefined;
 
 function onResponse(stream: StreamState, r: Scanned, at: number): void {
   const t = ADS_ORDER.indexOf(r.typeUrl as (typeof ADS_ORDER)[number]);
   if (t < 0) return;
   const first = stream.counts.every((c) => c > 0);
   stream.counts[t] = (stream.counts[t] ?? 0) + 1;
-  stream.lastAt[t] = at;
   if (syncWait !== undefined && !first && stream.counts.every((c) => c > 0) && --syncWait.remaining === 0) {
     process.send?.({ type: 'synced', at });
     syncWait = undefined;
@@ -148,7 +143,7 @@ function onResponse(stream: StreamState, r: Scanned, at: number): void {
 function open(message: Extract<ClientMessage, { type: 'open' }>): void {
   const perConnection = message.perConnection;
   sessions = Array.from({ length: Math.ceil(message.streams / perConnection) }, () => connect(message.address));
-  syncWait = { start: now(), remaining: message.streams };
+  syncWait = { remaining: message.streams };
   streams = Array.from({ length: message.streams }, (_, i) => {
     const session = sessions[Math.floor(i / perConnection)];
     if (session === undefined) throw new Error('no session');

@@ -13,7 +13,8 @@ import http2 from 'node:http2';
 const WINDOW_BYTES = 64 * 1024 * 1024;
 
 export interface RawCall {
-  write(message: Buffer): void;
+  /** Writes one message made of `parts` (joined once, behind the length prefix). */
+  write(...parts: readonly Uint8Array[]): void;
   cancel(): void;
 }
 
@@ -26,12 +27,12 @@ export function connect(address: string): http2.ClientHttp2Session {
   return session;
 }
 
-function framed(message: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(5 + message.length);
-  out[0] = 0;
-  out.writeUInt32BE(message.length, 1);
-  message.copy(out, 5);
-  return out;
+function framed(parts: readonly Uint8Array[]): Buffer {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const prefix = Buffer.alloc(5);
+  prefix.writeUInt32BE(length, 1);
+  return Buffer.concat([prefix, ...parts], 5 + length);
 }
 
 /** Opens a bidi call; `onMessage` gets each whole message (a view into the received bytes). */
@@ -61,7 +62,7 @@ export function openCall(session: http2.ClientHttp2Session, path: string, onMess
   });
   stream.on('error', () => undefined);
   return {
-    write: (message) => void stream.write(framed(message)),
+    write: (...parts) => void stream.write(framed(parts)),
     cancel: () => {
       stream.close(http2.constants.NGHTTP2_CANCEL);
     },
