@@ -1,10 +1,9 @@
 /**
  * envoy.service.status.v3.ClientStatusDiscoveryService on the ADS server: every connected
  * proxy with, per subscribed resource, the version sent, whether the client ACKed it, and the
- * last NACK. `weft proxy-status` reads this.
+ * last NACK. (`weft proxy-status` shows the same per-stream state, read from `/debug/syncz`.)
  */
 import * as grpc from '@grpc/grpc-js';
-import type protobuf from 'protobufjs';
 import { messageType } from './protos.ts';
 import type { WatchableCache } from './snapshot-cache.ts';
 import type { StreamCore, TypeState } from './stream-core.ts';
@@ -20,11 +19,8 @@ interface CsdsRequest {
 
 type Plain = Record<string, unknown>;
 
-let requestType: protobuf.Type | undefined;
-let responseType: protobuf.Type | undefined;
-
 function decodeRequest(bytes: Buffer): CsdsRequest {
-  requestType ??= messageType('envoy.service.status.v3.ClientStatusRequest');
+  const requestType = messageType('envoy.service.status.v3.ClientStatusRequest');
   const m = requestType.toObject(requestType.decode(bytes));
   const matchers = Array.isArray(m.node_matchers) ? (m.node_matchers as Plain[]) : [];
   const ids = matchers.map((matcher) => ((matcher.node_id as Plain | undefined)?.exact as string | undefined) ?? '').filter((id) => id !== '');
@@ -32,7 +28,7 @@ function decodeRequest(bytes: Buffer): CsdsRequest {
 }
 
 function encodeResponse(response: Plain): Buffer {
-  responseType ??= messageType('envoy.service.status.v3.ClientStatusResponse');
+  const responseType = messageType('envoy.service.status.v3.ClientStatusResponse');
   return Buffer.from(responseType.encode(responseType.fromObject(response)).finish());
 }
 

@@ -44,8 +44,6 @@ export interface DeltaRequest {
 
 type Decoded = Record<string, unknown>;
 
-let deltaType: protobuf.Type | undefined;
-let nodeType: protobuf.Type | undefined;
 
 /**
  * Decodes a DiscoveryRequest by hand so that resource_names (Envoy repeats all EDS names, often
@@ -88,12 +86,11 @@ export function decodeSotwRequest(bytes: Uint8Array): SotwRequest {
     typeUrl,
     responseNonce,
     namesKey,
-    node: nodeBytes === undefined ? undefined : nodeOf(nodeMessageType().decode(nodeBytes)),
-    errorDetail: errorBytes === undefined ? undefined : errorOf(statusType().toObject(statusType().decode(errorBytes))),
+    node: nodeBytes === undefined ? undefined : nodeOf(messageType(NODE).decode(nodeBytes)),
+    errorDetail: errorBytes === undefined ? undefined : errorOf(statusToObject(errorBytes)),
     get resourceNames(): readonly string[] {
       // Rare (the list changed): protobufjs decodes strings faster than slicing them one by one.
-      sotwRequestType ??= messageType('envoy.service.discovery.v3.DiscoveryRequest');
-      names ??= strings((sotwRequestType.decode(bytes) as unknown as Decoded).resource_names);
+      names ??= strings((messageType('envoy.service.discovery.v3.DiscoveryRequest').decode(bytes) as unknown as Decoded).resource_names);
       return names;
     },
   };
@@ -125,22 +122,15 @@ function skipNames(bytes: Uint8Array, start: number): number {
     pos++;
   }
 }
-let sotwRequestType: protobuf.Type | undefined;
-let statusMessageType: protobuf.Type | undefined;
+const NODE = 'envoy.config.core.v3.Node';
 
-function statusType(): protobuf.Type {
-  statusMessageType ??= messageType('google.rpc.Status');
-  return statusMessageType;
-}
-
-function nodeMessageType(): protobuf.Type {
-  nodeType ??= messageType('envoy.config.core.v3.Node');
-  return nodeType;
+function statusToObject(bytes: Uint8Array): Decoded {
+  const type = messageType('google.rpc.Status');
+  return type.toObject(type.decode(bytes));
 }
 
 export function decodeDeltaRequest(bytes: Uint8Array): DeltaRequest {
-  deltaType ??= messageType('envoy.service.discovery.v3.DeltaDiscoveryRequest');
-  const m = deltaType.decode(bytes) as unknown as Decoded;
+  const m = messageType('envoy.service.discovery.v3.DeltaDiscoveryRequest').decode(bytes) as unknown as Decoded;
   const initial = new Map<string, string>();
   const versions = m.initial_resource_versions;
   if (typeof versions === 'object' && versions !== null) {
@@ -173,8 +163,7 @@ function errorOf(value: unknown): ErrorDetail | undefined {
 
 function nodeOf(value: unknown): NodeInfo | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  nodeType ??= messageType('envoy.config.core.v3.Node');
-  const raw = nodeType.toObject(value as protobuf.Message, { longs: String, enums: String, bytes: String });
+  const raw = messageType(NODE).toObject(value as protobuf.Message, { longs: String, enums: String, bytes: String });
   return {
     id: str(raw.id),
     cluster: str(raw.cluster),

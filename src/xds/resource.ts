@@ -48,13 +48,16 @@ export function encodeResource(typeUrl: XdsTypeUrl, input: ResourceInput): Encod
   if (name === '') return { ok: false, problem: `${messageName(typeUrl)} without a name` };
   let body: Uint8Array;
   try {
-    const direct = typeUrl === TYPE_URLS.endpoint ? encodeClusterLoadAssignment(input) : undefined;
-    const type = messageType(messageName(typeUrl));
-    body = direct ?? type.encode(type.fromObject(input)).finish();
+    body = (typeUrl === TYPE_URLS.endpoint ? encodeClusterLoadAssignment(input) : undefined) ?? encodeWithProtobufjs(typeUrl, input);
   } catch (err) {
     return { ok: false, problem: `${messageName(typeUrl)} ${name}: ${err instanceof Error ? err.message : String(err)}` };
   }
   return { ok: true, resource: fromEncoded(typeUrl, name, body, referencesOf(typeUrl, input, name)) };
+}
+
+function encodeWithProtobufjs(typeUrl: XdsTypeUrl, input: ResourceInput): Uint8Array {
+  const type = messageType(messageName(typeUrl));
+  return type.encode(type.fromObject(input)).finish();
 }
 
 /** Wraps already-encoded bytes (e.g. from another encoder) as a resource. */
