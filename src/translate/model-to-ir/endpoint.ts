@@ -44,9 +44,12 @@ function orderOf(list: readonly EndpointIR[]): -1 | 0 | 1 {
 function toLocality(g: Group): LocalityEndpointsIR {
   // Registry endpoints are kept sorted (registry/build.ts), so a filtered list usually is too:
   // checking is one pass, and sorting (which allocates) happens only when it is not.
-  let order = orderOf(g.endpoints);
-  const sorted = order < 0 ? g.endpoints.sort(compareEndpoint) : g.endpoints;
-  if (order < 0) order = orderOf(sorted);
+  const sorted = g.endpoints;
+  let order = orderOf(sorted);
+  if (order < 0) {
+    sorted.sort(compareEndpoint);
+    order = orderOf(sorted);
+  }
   const unique = order === 0 ? sorted.filter((e, i) => i === 0 || compareEndpoint(sorted[i - 1] ?? e, e) !== 0) : sorted;
   let weight = 0;
   for (const e of unique) weight += e.weight;
