@@ -30,6 +30,7 @@ describe('encodeClusterLoadAssignment writes what protobufjs writes', () => {
       },
     },
     { name: 'a large port and weight', input: { cluster_name: 'c', endpoints: [{ load_balancing_weight: { value: 4294967295 }, lb_endpoints: [lb('host.example.com', 65535)] }] } },
+    { name: 'non-ASCII names', input: { cluster_name: 'outbound|80||ünïcödé-日本.ns.svc', endpoints: [{ locality: { region: 'région 🙂' }, lb_endpoints: [lb('höst.example', 80)] }] } },
     { name: 'undefined fields are absent', input: { cluster_name: 'c', endpoints: [{ locality: undefined, lb_endpoints: [lb('10.0.0.1', 1, { health_status: undefined })] }] } },
   ])('$name', ({ input }) => {
     const direct = encodeClusterLoadAssignment(input);

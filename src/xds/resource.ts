@@ -3,11 +3,12 @@
  * that holds it. The version is a content hash, so it is the same on every replica and after a
  * restart for the same bytes, and different for different bytes (checklist item 20).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { encodeClusterLoadAssignment } from './encode-cla.ts';
+import { varintSize, writeVarint } from './flat-writer.ts';
 import { messageType } from './protos.ts';
 import { messageName, TYPE_URLS, type XdsTypeUrl } from './type-urls.ts';
-import { encodeAny, concat, lengthDelimited, stringField } from './wire.ts';
+import { encodeAny, concat, lengthDelimited, stringField, typeUrlField } from './wire.ts';
 
 /** A resource as plain data, in protobufjs object form with the .proto field names (Any as `{ '@type': url, ... }`). */
 export type ResourceInput = Readonly<Record<string, unknown>>;
@@ -60,12 +61,29 @@ function encodeWithProtobufjs(typeUrl: XdsTypeUrl, input: ResourceInput): Uint8A
   return type.encode(type.fromObject(input)).finish();
 }
 
-/** Wraps already-encoded bytes (e.g. from another encoder) as a resource. */
+/**
+ * Wraps already-encoded bytes (e.g. from another encoder) as a resource. The SotW field is built
+ * in one allocation, and the version is the SHA-256 of the Any inside it (type URL and body).
+ */
 export function fromEncoded(typeUrl: XdsTypeUrl, name: string, body: Uint8Array, references: readonly string[]): XdsResource {
-  const version = createHash('sha256').update(typeUrl).update(body).digest('base64url').slice(0, 22);
-  return { typeUrl, name, version, body, sotwField: lengthDelimited(2, encodeAny(typeUrl, body)), references };
+  const prefix = typeUrlField(1, typeUrl);
+  const bodyField = body.length === 0 ? 0 : 1 + varintSize(body.length) + body.length;
+  const anyLength = prefix.length + bodyField;
+  const sotwField = Buffer.allocUnsafeSlow(1 + varintSize(anyLength) + anyLength);
+  sotwField[0] = RESOURCES_FIELD_KEY;
+  const anyStart = writeVarint(sotwField, 1, anyLength);
+  sotwField.set(prefix, anyStart);
+  if (body.length > 0) {
+    sotwField[anyStart + prefix.length] = ANY_VALUE_FIELD_KEY;
+    sotwField.set(body, writeVarint(sotwField, anyStart + prefix.length + 1, body.length));
+  }
+  const version = hash('sha256', sotwField.subarray(anyStart), 'base64url').slice(0, 22);
+  return { typeUrl, name, version, body, sotwField, references };
 }
 
+/** `DiscoveryResponse.resources` (2), and `Any.value` (2), both length-delimited. */
+const RESOURCES_FIELD_KEY = (2 << 3) | 2;
+const ANY_VALUE_FIELD_KEY = (2 << 3) | 2;
 export function resourceName(typeUrl: XdsTypeUrl, input: ResourceInput): string {
   const value = typeUrl === TYPE_URLS.endpoint ? input.cluster_name : input.name;
   return typeof value === 'string' ? value : '';

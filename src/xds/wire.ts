@@ -3,27 +3,11 @@
  * resource.ts); a DiscoveryResponse is then a few header fields followed by the pre-encoded
  * resource fields, concatenated without re-serializing anything.
  */
+import { utf8Length, varintSize, writeUtf8, writeVarint } from './flat-writer.ts';
+
 const textEncoder = new TextEncoder();
 
 const WIRE_LEN = 2;
-
-export function varintSize(value: number): number {
-  let size = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 128);
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(out: Uint8Array, offset: number, value: number): number {
-  while (value >= 0x80) {
-    out[offset++] = (value % 128) | 0x80;
-    value = Math.floor(value / 128);
-  }
-  out[offset++] = value;
-  return offset;
-}
 
 /** Encodes one length-delimited field (`tag`, `length`, `bytes`). */
 export function lengthDelimited(fieldNumber: number, bytes: Uint8Array): Uint8Array {
@@ -67,14 +51,61 @@ export interface SotwResponseFields {
   readonly resourceFields: readonly Uint8Array[];
 }
 
+/** A response in one allocation: its size is known before anything is written. */
 export function encodeSotwResponse(response: SotwResponseFields): Buffer {
-  return concat([
-    stringField(1, response.versionInfo),
-    ...response.resourceFields,
-    stringField(4, response.typeUrl),
-    stringField(5, response.nonce),
-    response.controlPlane.length === 0 ? new Uint8Array(0) : lengthDelimited(6, response.controlPlane),
-  ]);
+  const version = utf8Length(response.versionInfo);
+  const nonce = utf8Length(response.nonce);
+  const typeUrl = typeUrlField(4, response.typeUrl);
+  let total = stringFieldSize(version) + typeUrl.length + stringFieldSize(nonce) + bytesFieldSize(response.controlPlane);
+  for (const field of response.resourceFields) total += field.length;
+  const out = Buffer.allocUnsafe(total);
+  let offset = writeStringField(out, 0, 1, response.versionInfo, version);
+  for (const field of response.resourceFields) {
+    out.set(field, offset);
+    offset += field.length;
+  }
+  out.set(typeUrl, offset);
+  offset = writeStringField(out, offset + typeUrl.length, 5, response.nonce, nonce);
+  writeBytesField(out, offset, 6, response.controlPlane);
+  return out;
+}
+
+/** Size of a string field of `bytes` UTF-8 bytes, 0 for an empty (omitted) string; field numbers < 16. */
+function stringFieldSize(bytes: number): number {
+  return bytes === 0 ? 0 : 1 + varintSize(bytes) + bytes;
+}
+
+function writeStringField(out: Buffer, offset: number, fieldNumber: number, value: string, bytes: number): number {
+  if (bytes === 0) return offset;
+  out[offset] = (fieldNumber << 3) | WIRE_LEN;
+  return writeUtf8(out, writeVarint(out, offset + 1, bytes), value, bytes);
+}
+
+/** Size of a bytes field, 0 when empty (omitted); field numbers < 16. */
+function bytesFieldSize(value: Uint8Array): number {
+  return value.length === 0 ? 0 : 1 + varintSize(value.length) + value.length;
+}
+
+function writeBytesField(out: Buffer, offset: number, fieldNumber: number, value: Uint8Array): number {
+  if (value.length === 0) return offset;
+  out[offset] = (fieldNumber << 3) | WIRE_LEN;
+  const start = writeVarint(out, offset + 1, value.length);
+  out.set(value, start);
+  return start + value.length;
+}
+
+const typeUrlFields = new Map<string, Uint8Array>();
+
+/** The type URL as a string field: the same few per field number, encoded once. */
+export function typeUrlField(fieldNumber: number, typeUrl: string): Uint8Array {
+  const key = `${fieldNumber}${typeUrl}`;
+  let field = typeUrlFields.get(key);
+  if (field === undefined) {
+    // Unknown type URLs are not cached: a client may send any string.
+    field = stringField(fieldNumber, typeUrl);
+    if (typeUrlFields.size < 64) typeUrlFields.set(key, field);
+  }
+  return field;
 }
 
 /** The fields of envoy.service.discovery.v3.DeltaDiscoveryResponse that Weft sets. */
