@@ -9,6 +9,10 @@
  *   {"cmd":"floor","service":k}                            write a ready-made EDS response to service k's W2 stream
  *   {"cmd":"mem"}                                           {"rss":bytes,"heap":bytes} after GC
  *   {"cmd":"exit"}
+ *
+ * Replies to endpoint, route and floor carry `receivedAtMs`: CLOCK_MONOTONIC in ms when the
+ * command's line was read, before it is parsed. Convergence is measured from there (the
+ * subject's setResources), and end to end from the bench's write of the command.
  */
 import { createInterface } from 'node:readline';
 import { pino } from 'pino';
@@ -67,7 +71,7 @@ function gcNow(): void {
 
 type Command = { cmd: 'load'; workload: 'mesh' | 'grpc'; services: number } | { cmd: 'endpoint'; service: number; shift: number; countAwaiting?: boolean } | { cmd: 'route'; service: number; timeout: number } | { cmd: 'floor'; service: number } | { cmd: 'mem' } | { cmd: 'exit' };
 
-function handle(command: Command): void {
+function handle(command: Command, receivedAtMs: number): void {
   switch (command.cmd) {
     case 'load': {
       workload = command.workload;
@@ -82,7 +86,7 @@ function handle(command: Command): void {
       // --per-change only: streams whose previous EDS response is still unACKed (O(streams), so not by default).
       const awaitingAck = command.countAwaiting === true ? server.streamCores().filter((core) => core.types.get(TYPE_URLS.endpoint)?.inflight !== undefined).length : undefined;
       const outcome = cache.updateResources(workload, TYPE_URLS.endpoint, { upsert: [loadAssignmentFor(command.service, command.shift)] });
-      replyAfterFlush({ ok: outcome.ok, awaitingAck });
+      replyAfterFlush({ ok: outcome.ok, awaitingAck, receivedAtMs });
       return;
     }
     case 'route': {
@@ -91,7 +95,7 @@ function handle(command: Command): void {
         workload === 'mesh'
           ? cache.setResources(workload, { [TYPE_URLS.route]: [meshRoute(state)] })
           : cache.updateResources(workload, TYPE_URLS.route, { upsert: [grpcRoute(command.service, command.timeout)] });
-      replyAfterFlush({ ok: outcome.ok });
+      replyAfterFlush({ ok: outcome.ok, receivedAtMs });
       return;
     }
     case 'floor': {
@@ -106,7 +110,7 @@ function handle(command: Command): void {
         const bytes = encodeSotwResponse({ versionInfo: version, typeUrl: TYPE_URLS.endpoint, nonce, controlPlane: new Uint8Array(0), resourceFields: [resource.sotwField] });
         core.send(state, bytes, version, nonce, new Map(), process.hrtime.bigint());
       }
-      replyAfterFlush({ ok: core !== undefined });
+      replyAfterFlush({ ok: core !== undefined, receivedAtMs });
       return;
     }
     case 'mem': {
@@ -124,5 +128,6 @@ function handle(command: Command): void {
 reply({ event: 'listening', port });
 // A 'line' listener, not `for await`: the async iterator adds promise turns before each command.
 createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line.trim() !== '') handle(JSON.parse(line) as Command);
+  const receivedAtMs = Number(process.hrtime.bigint()) / 1e6;
+  if (line.trim() !== '') handle(JSON.parse(line) as Command, receivedAtMs);
 });

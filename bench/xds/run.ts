@@ -83,12 +83,24 @@ function parseArgs(argv: readonly string[]): Options {
   };
 }
 
+/**
+ * Convergence after a change (`endpoint…`, `route…`, `floor…`) is measured per target stream
+ * until its client has read the response carrying the change:
+ * - `…P50Ms`/`…P99Ms` from the moment the subject read the change command (its `receivedAtMs`,
+ *   stamped before parsing): the issue's "from a setResources call", the same point in both
+ *   subjects, without the bench's pipe to the subject and that process's wake-up;
+ * - `…E2eP50Ms`/`…E2eP99Ms` from the bench's write of the command, pipe and wake-up included.
+ */
 export interface Figures {
   initialSyncMs: number;
   endpointP50Ms: number;
   endpointP99Ms: number;
   routeP50Ms: number;
   routeP99Ms: number;
+  endpointE2eP50Ms: number;
+  endpointE2eP99Ms: number;
+  routeE2eP50Ms: number;
+  routeE2eP99Ms: number;
   endpointBytesPerChange: number;
   routeBytesPerChange: number;
   rssPerStreamKb: number;
@@ -99,6 +111,7 @@ export interface Figures {
   /** W2 with `--floor`, Weft only: a ready-made response written on receipt of the command (the bench's own latency). */
   floorP50Ms: number;
   floorP99Ms: number;
+  floorE2eP50Ms: number;
 }
 
 interface Client {
@@ -149,7 +162,8 @@ function startClient(): Promise<Client> {
 }
 
 function notRun(): Figures {
-  return { initialSyncMs: NaN, endpointP50Ms: NaN, endpointP99Ms: NaN, routeP50Ms: NaN, routeP99Ms: NaN, endpointBytesPerChange: NaN, routeBytesPerChange: NaN, rssPerStreamKb: NaN, heapPerStreamKb: NaN, cpuSeconds: NaN, clientCpuSeconds: NaN, floorP50Ms: NaN, floorP99Ms: NaN };
+  const none = measuredNothing();
+  return { initialSyncMs: NaN, ...convergence('endpoint', none), ...convergence('route', none), endpointBytesPerChange: NaN, routeBytesPerChange: NaN, rssPerStreamKb: NaN, heapPerStreamKb: NaN, cpuSeconds: NaN, clientCpuSeconds: NaN, floorP50Ms: NaN, floorP99Ms: NaN, floorE2eP50Ms: NaN };
 }
 
 let armSeq = 0;
@@ -173,8 +187,27 @@ function commandOf(kind: ChangeKind, k: number, service: number, opts: Options):
   return { cmd: 'route', service, timeout: 16 + k };
 }
 
-async function measureChanges(subject: Subject, client: Client, kind: ChangeKind, opts: Options, targets: (k: number) => number[] | 'all', service: (k: number) => number): Promise<{ p50: number; p99: number; bytes: number }> {
+interface Measured {
+  /** From the subject's receipt of the command. */
+  readonly p50: number;
+  readonly p99: number;
+  /** From the bench's write of the command. */
+  readonly e2eP50: number;
+  readonly e2eP99: number;
+  readonly bytes: number;
+}
+
+function measuredNothing(): Measured {
+  return { p50: NaN, p99: NaN, e2eP50: NaN, e2eP99: NaN, bytes: NaN };
+}
+
+function convergence<K extends 'endpoint' | 'route'>(kind: K, m: Measured): Record<`${K}${'P50Ms' | 'P99Ms' | 'E2eP50Ms' | 'E2eP99Ms'}`, number> {
+  return { [`${kind}P50Ms`]: m.p50, [`${kind}P99Ms`]: m.p99, [`${kind}E2eP50Ms`]: m.e2eP50, [`${kind}E2eP99Ms`]: m.e2eP99 } as Record<`${K}${'P50Ms' | 'P99Ms' | 'E2eP50Ms' | 'E2eP99Ms'}`, number>;
+}
+
+async function measureChanges(subject: Subject, client: Client, kind: ChangeKind, opts: Options, targets: (k: number) => number[] | 'all', service: (k: number) => number): Promise<Measured> {
   const samples: number[] = [];
+  const e2e: number[] = [];
   let bytes = 0;
   for (let k = 0; k < opts.changes; k++) {
     if (k > 0 && opts.gapMs > 0) await new Promise((resolve) => setTimeout(resolve, opts.gapMs));
@@ -185,12 +218,17 @@ async function measureChanges(subject: Subject, client: Client, kind: ChangeKind
     const reply = await subject.command(commandOf(kind, k, service(k), opts));
     let done = await client.within('converged', opts.phaseTimeoutMs);
     while (done !== undefined && done.seq !== seq) done = await client.within('converged', opts.phaseTimeoutMs);
-    if (done === undefined) return { p50: NaN, p99: NaN, bytes: NaN };
-    for (const t of done.times as number[]) samples.push(t - t0);
-    if (opts.perChange) logChange(kind, k, (done.times as number[]).map((t) => t - t0), reply.awaitingAck);
+    if (done === undefined) return measuredNothing();
+    const received = Number(reply.receivedAtMs);
+    if (!Number.isFinite(received)) throw new Error(`${subject.name} did not report receivedAtMs for ${kind}`);
+    for (const t of done.times as number[]) {
+      samples.push(t - received);
+      e2e.push(t - t0);
+    }
+    if (opts.perChange) logChange(kind, k, (done.times as number[]).map((t) => t - received), reply.awaitingAck);
     bytes += Number(done.bytes);
   }
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), bytes: bytes / opts.changes };
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), e2eP50: percentile(e2e, 50), e2eP99: percentile(e2e, 99), bytes: bytes / opts.changes };
 }
 
 async function runWorkload(subject: Subject, opts: Options, kind: 'sotw' | 'delta', shape: 'mesh' | 'grpc'): Promise<Figures> {
@@ -210,16 +248,14 @@ async function runWorkload(subject: Subject, opts: Options, kind: 'sotw' | 'delt
     const targets = shape === 'mesh' ? all : (k: number): number[] => [spread(k)];
     const endpoint = await measureChanges(subject, client, 'endpoint', opts, targets, spread);
     const route = await measureChanges(subject, client, 'route', opts, targets, spread);
-    const floor = opts.floor && shape === 'grpc' && subject.name === 'weft' ? await measureChanges(subject, client, 'floor', opts, targets, spread) : { p50: NaN, p99: NaN };
+    const floor = opts.floor && shape === 'grpc' && subject.name === 'weft' ? await measureChanges(subject, client, 'floor', opts, targets, spread) : measuredNothing();
     const cpuSeconds = subject.cpuSeconds() - cpu0;
     client.send({ type: 'close' });
     const closed = await client.next('closed');
     return {
       initialSyncMs,
-      endpointP50Ms: endpoint.p50,
-      endpointP99Ms: endpoint.p99,
-      routeP50Ms: route.p50,
-      routeP99Ms: route.p99,
+      ...convergence('endpoint', endpoint),
+      ...convergence('route', route),
       endpointBytesPerChange: endpoint.bytes,
       routeBytesPerChange: route.bytes,
       rssPerStreamKb: (after.rss - before.rss) / streams / 1024,
@@ -228,6 +264,7 @@ async function runWorkload(subject: Subject, opts: Options, kind: 'sotw' | 'delt
       clientCpuSeconds: Number(closed.cpuSeconds),
       floorP50Ms: floor.p50,
       floorP99Ms: floor.p99,
+      floorE2eP50Ms: floor.e2eP50,
     };
   } finally {
     await client.stop();

@@ -8,6 +8,9 @@
 //	{"cmd":"mem"}
 //	{"cmd":"exit"}
 //
+// Replies to endpoint and route carry receivedAtMs: CLOCK_MONOTONIC in ms when the command's
+// line was read, before it is parsed (the same clock and the same point as our-server.ts).
+//
 // Resource shapes mirror bench/xds/workload.ts. Envoy-shaped nodes (cluster "mesh") share one
 // snapshot; gRPC-shaped nodes (id "grpc-i") get a snapshot holding only service i, because
 // SnapshotCache in ADS mode ignores named requests that do not name every resource of a type.
@@ -36,6 +39,7 @@ import (
 	cachev3 "github.com/envoyproxy/go-control-plane/pkg/cache/v3"
 	"github.com/envoyproxy/go-control-plane/pkg/resource/v3"
 	serverv3 "github.com/envoyproxy/go-control-plane/pkg/server/v3"
+	"golang.org/x/sys/unix"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/keepalive"
 	"google.golang.org/protobuf/proto"
@@ -178,6 +182,15 @@ func (s *state) snapshot(clusters, clas, listeners, routes []types.Resource) *ca
 	return snap
 }
 
+// monotonicMs is CLOCK_MONOTONIC in milliseconds, the clock the bench's Node processes read.
+func monotonicMs() float64 {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts); err != nil {
+		panic(err)
+	}
+	return float64(ts.Sec)*1e3 + float64(ts.Nsec)/1e6
+}
+
 func main() {
 	ctx := context.Background()
 	cache := cachev3.NewSnapshotCache(true, nodeHash{}, nil)
@@ -209,6 +222,7 @@ func main() {
 	scanner := bufio.NewScanner(os.Stdin)
 	scanner.Buffer(make([]byte, 1<<20), 1<<20)
 	for scanner.Scan() {
+		receivedAtMs := monotonicMs()
 		var c command
 		if err := json.Unmarshal(scanner.Bytes(), &c); err != nil {
 			continue
@@ -230,11 +244,11 @@ func main() {
 		case "endpoint":
 			st.portShift[c.Service] = c.Shift
 			apply(c.Service)
-			_ = out.Encode(map[string]any{"ok": true})
+			_ = out.Encode(map[string]any{"ok": true, "receivedAtMs": receivedAtMs})
 		case "route":
 			st.timeouts[c.Service] = c.Timeout
 			apply(c.Service)
-			_ = out.Encode(map[string]any{"ok": true})
+			_ = out.Encode(map[string]any{"ok": true, "receivedAtMs": receivedAtMs})
 		case "mem":
 			runtime.GC()
 			var m runtime.MemStats
