@@ -67,6 +67,11 @@ describe('weft proxy-status against a running ADS server', () => {
 
     const json = await run(['--debug-address', debugUrl, '-o', 'json']);
     expect((JSON.parse(json.out) as SyncEntry[]).map((e) => e.proxyID).sort()).toEqual(['grpc-client-1', ENVOY_NODE.id]);
+
+    // A bare host:port is read over plain HTTP.
+    const bare = await run(['--debug-address', debugUrl.replace(/^http:\/\//, '')]);
+    expect(bare.code).toBe(0);
+    expect(bare.out).toBe(out);
   });
 
   it('exits 2 with the reason when discovery cannot be read', async () => {

@@ -8,7 +8,7 @@
 import { defineCommand, type Command } from '../config/config.ts';
 
 const proxyStatusOptions = {
-  debugAddress: { kind: 'string', default: 'http://127.0.0.1:15014', env: 'WEFT_DEBUG_ADDRESS', description: 'Base URL of the discovery debug server (istiod: 15014)' },
+  debugAddress: { kind: 'string', default: 'http://127.0.0.1:15014', env: 'WEFT_DEBUG_ADDRESS', description: 'Base URL or host:port of the discovery debug server (istiod: 15014)' },
   output: { kind: 'enum', short: 'o', choices: ['text', 'json'], default: 'text', description: 'Output format' },
 } as const;
 
@@ -42,7 +42,9 @@ function isSyncEntries(value: unknown): value is SyncEntry[] {
 }
 
 async function fetchSyncz(base: string): Promise<{ ok: true; entries: SyncEntry[] } | { ok: false; error: string }> {
-  const url = `${base.replace(/\/+$/, '')}/debug/syncz`;
+  // A bare host:port is read over plain HTTP.
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(base) ? base : `http://${base}`;
+  const url = `${withScheme.replace(/\/+$/, '')}/debug/syncz`;
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
     if (!response.ok) return { ok: false, error: `${url}: HTTP ${response.status}` };
