@@ -3,10 +3,11 @@
  * endpoint change (the most frequent publish in a mesh) and a third of a full translation's
  * resources. It writes the shape Weft emits (cluster name; per locality: locality, endpoints with
  * socket address, health and weight, locality weight, priority) straight from the plain input,
- * without protobufjs's `fromObject` copy or its per-operation Writer objects, and gives up (returns undefined) on any other field so
- * that protobufjs encodes it instead. The bytes are the ones protobufjs writes for the same input:
- * fields in number order, a scalar written whenever it is present (proto3 through protobufjs), and
- * `encode-cla.test.ts` checks that byte for byte.
+ * without protobufjs's `fromObject` copy or its per-operation Writer objects, and gives up
+ * (returns undefined) on any other field so that protobufjs encodes it instead. The bytes are
+ * the ones protobufjs writes for the same input: fields in number order, a scalar written
+ * whenever it is present (proto3 through protobufjs), and `encode-cla.test.ts` checks that byte
+ * for byte.
  */
 import { FlatWriter } from './flat-writer.ts';
 

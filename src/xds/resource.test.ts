@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { messageType } from './protos.ts';
-import { fromEncoded } from './resource.ts';
+import { deltaFieldOf, fromEncoded } from './resource.ts';
 import { TYPE_URLS } from './type-urls.ts';
 
 const responseType = messageType('envoy.service.discovery.v3.DiscoveryResponse');
@@ -29,5 +29,16 @@ describe('fromEncoded', () => {
     const version = fromEncoded(TYPE_URLS.endpoint, 'a', Uint8Array.of(1, 2, 3), []).version;
     expect(version).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(other().version === version).toBe(same);
+  });
+
+  it('gives delta responses the same Any inside a discovery Resource with its version and name', () => {
+    const resource = fromEncoded(TYPE_URLS.endpoint, 'svc-a', Uint8Array.of(10, 5, 115, 118, 99, 45, 97), []);
+    const deltaType = messageType('envoy.service.discovery.v3.DeltaDiscoveryResponse');
+    const decoded = deltaType.toObject(deltaType.decode(deltaFieldOf(resource))) as { resources: { name: string; version: string; resource: { type_url: string; value: Uint8Array } }[] };
+    expect(decoded.resources).toHaveLength(1);
+    expect(decoded.resources[0]?.name).toBe('svc-a');
+    expect(decoded.resources[0]?.version).toBe(resource.version);
+    expect(decoded.resources[0]?.resource.type_url).toBe(TYPE_URLS.endpoint);
+    expect(Buffer.from(decoded.resources[0]?.resource.value ?? new Uint8Array())).toEqual(Buffer.from(resource.body));
   });
 });

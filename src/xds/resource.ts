@@ -5,10 +5,10 @@
  */
 import { hash } from 'node:crypto';
 import { encodeClusterLoadAssignment } from './encode-cla.ts';
-import { varintSize, writeVarint } from './flat-writer.ts';
+import { varintSize } from './flat-writer.ts';
 import { messageType } from './protos.ts';
 import { messageName, TYPE_URLS, type XdsTypeUrl } from './type-urls.ts';
-import { encodeAny, concat, lengthDelimited, stringField, typeUrlField } from './wire.ts';
+import { bytesFieldSize, concat, lengthDelimited, stringField, typeUrlField, writeBytesField, writeFieldHeader } from './wire.ts';
 
 /** A resource as plain data, in protobufjs object form with the .proto field names (Any as `{ '@type': url, ... }`). */
 export type ResourceInput = Readonly<Record<string, unknown>>;
@@ -34,7 +34,8 @@ const deltaFields = new WeakMap<XdsResource, Uint8Array>();
 export function deltaFieldOf(resource: XdsResource): Uint8Array {
   let field = deltaFields.get(resource);
   if (field === undefined) {
-    const wrapped = concat([stringField(1, resource.version), lengthDelimited(2, encodeAny(resource.typeUrl, resource.body)), stringField(3, resource.name)]);
+    // Resource.resource (2) holds the same Any as the SotW field, which is also field 2: reuse it.
+    const wrapped = concat([stringField(1, resource.version), resource.sotwField, stringField(3, resource.name)]);
     field = lengthDelimited(2, wrapped);
     deltaFields.set(resource, field);
   }
@@ -61,29 +62,25 @@ function encodeWithProtobufjs(typeUrl: XdsTypeUrl, input: ResourceInput): Uint8A
   return type.encode(type.fromObject(input)).finish();
 }
 
+/** `DiscoveryResponse.resources` and `Any.value`: both field 2. */
+const RESOURCES_FIELD = 2;
+const ANY_VALUE_FIELD = 2;
+
 /**
  * Wraps already-encoded bytes (e.g. from another encoder) as a resource. The SotW field is built
  * in one allocation, and the version is the SHA-256 of the Any inside it (type URL and body).
  */
 export function fromEncoded(typeUrl: XdsTypeUrl, name: string, body: Uint8Array, references: readonly string[]): XdsResource {
-  const prefix = typeUrlField(1, typeUrl);
-  const bodyField = body.length === 0 ? 0 : 1 + varintSize(body.length) + body.length;
-  const anyLength = prefix.length + bodyField;
+  const typeUrlBytes = typeUrlField(1, typeUrl);
+  const anyLength = typeUrlBytes.length + bytesFieldSize(body);
   const sotwField = Buffer.allocUnsafeSlow(1 + varintSize(anyLength) + anyLength);
-  sotwField[0] = RESOURCES_FIELD_KEY;
-  const anyStart = writeVarint(sotwField, 1, anyLength);
-  sotwField.set(prefix, anyStart);
-  if (body.length > 0) {
-    sotwField[anyStart + prefix.length] = ANY_VALUE_FIELD_KEY;
-    sotwField.set(body, writeVarint(sotwField, anyStart + prefix.length + 1, body.length));
-  }
+  const anyStart = writeFieldHeader(sotwField, 0, RESOURCES_FIELD, anyLength);
+  sotwField.set(typeUrlBytes, anyStart);
+  writeBytesField(sotwField, anyStart + typeUrlBytes.length, ANY_VALUE_FIELD, body);
   const version = hash('sha256', sotwField.subarray(anyStart), 'base64url').slice(0, 22);
   return { typeUrl, name, version, body, sotwField, references };
 }
 
-/** `DiscoveryResponse.resources` (2), and `Any.value` (2), both length-delimited. */
-const RESOURCES_FIELD_KEY = (2 << 3) | 2;
-const ANY_VALUE_FIELD_KEY = (2 << 3) | 2;
 export function resourceName(typeUrl: XdsTypeUrl, input: ResourceInput): string {
   const value = typeUrl === TYPE_URLS.endpoint ? input.cluster_name : input.name;
   return typeof value === 'string' ? value : '';

@@ -36,11 +36,6 @@ export function concat(chunks: readonly Uint8Array[]): Buffer {
   return out;
 }
 
-/** google.protobuf.Any { type_url = 1; value = 2 } */
-export function encodeAny(typeUrl: string, value: Uint8Array): Uint8Array {
-  return concat([stringField(1, typeUrl), value.length === 0 ? new Uint8Array(0) : lengthDelimited(2, value)]);
-}
-
 /** The fields of envoy.service.discovery.v3.DiscoveryResponse that Weft sets. */
 export interface SotwResponseFields {
   readonly versionInfo: string;
@@ -75,35 +70,44 @@ function stringFieldSize(bytes: number): number {
   return bytes === 0 ? 0 : 1 + varintSize(bytes) + bytes;
 }
 
+/** Writes the key and length of a length-delimited field (numbers < 16); returns where its bytes go. */
+export function writeFieldHeader(out: Uint8Array, offset: number, fieldNumber: number, length: number): number {
+  out[offset] = (fieldNumber << 3) | WIRE_LEN;
+  return writeVarint(out, offset + 1, length);
+}
+
 function writeStringField(out: Buffer, offset: number, fieldNumber: number, value: string, bytes: number): number {
   if (bytes === 0) return offset;
-  out[offset] = (fieldNumber << 3) | WIRE_LEN;
-  return writeUtf8(out, writeVarint(out, offset + 1, bytes), value, bytes);
+  return writeUtf8(out, writeFieldHeader(out, offset, fieldNumber, bytes), value, bytes);
 }
 
 /** Size of a bytes field, 0 when empty (omitted); field numbers < 16. */
-function bytesFieldSize(value: Uint8Array): number {
+export function bytesFieldSize(value: Uint8Array): number {
   return value.length === 0 ? 0 : 1 + varintSize(value.length) + value.length;
 }
 
-function writeBytesField(out: Buffer, offset: number, fieldNumber: number, value: Uint8Array): number {
+/** Writes a bytes field, nothing when empty (omitted); returns the offset after it. */
+export function writeBytesField(out: Uint8Array, offset: number, fieldNumber: number, value: Uint8Array): number {
   if (value.length === 0) return offset;
-  out[offset] = (fieldNumber << 3) | WIRE_LEN;
-  const start = writeVarint(out, offset + 1, value.length);
+  const start = writeFieldHeader(out, offset, fieldNumber, value.length);
   out.set(value, start);
   return start + value.length;
 }
 
-const typeUrlFields = new Map<string, Uint8Array>();
+/** field number → type URL → the type URL encoded as that string field. */
+const typeUrlFields = new Map<number, Map<string, Uint8Array>>();
 
-/** The type URL as a string field: the same few per field number, encoded once. */
+/**
+ * The type URL as a string field, encoded once. Callers pass the served type URLs (a handful);
+ * the bound only keeps a misuse from growing the cache.
+ */
 export function typeUrlField(fieldNumber: number, typeUrl: string): Uint8Array {
-  const key = `${fieldNumber}${typeUrl}`;
-  let field = typeUrlFields.get(key);
+  let byUrl = typeUrlFields.get(fieldNumber);
+  if (byUrl === undefined) typeUrlFields.set(fieldNumber, (byUrl = new Map<string, Uint8Array>()));
+  let field = byUrl.get(typeUrl);
   if (field === undefined) {
-    // Unknown type URLs are not cached: a client may send any string.
     field = stringField(fieldNumber, typeUrl);
-    if (typeUrlFields.size < 64) typeUrlFields.set(key, field);
+    if (byUrl.size < 64) byUrl.set(typeUrl, field);
   }
   return field;
 }
