@@ -42,6 +42,12 @@ describe('discovery metrics', () => {
     expect((await x.registry.metrics()).split('\n')).toContain(line);
   });
 
+  it.each(['pilot_xds_pushes', 'pilot_xds_push_time', 'pilot_xds_send_time', 'pilot_xds_config_size_bytes'])('%s sees pushes the xDS server has only recorded', async (name) => {
+    const x = setup();
+    x.xds.recordPush('eds', 300, 0.001);
+    expect(await x.registry.getSingleMetricAsString(name)).toMatch(/(pilot_xds_pushes\{type="eds"\} 1|_count(\{type="eds"\})? 1)$/m);
+  });
+
   it('keeps the weft_* series the xDS server feeds', async () => {
     const x = setup();
     x.xds.pushes.inc({ type: 'cds' });

@@ -107,14 +107,18 @@ function rejectGauges(registry: Registry, streams: () => readonly StreamCore[]):
   }
 }
 
-function pilotMetrics(registry: Registry): PilotMetrics {
+function pilotMetrics(registry: Registry, xds: XdsMetrics): PilotMetrics {
   const registers = [registry];
+  // The push series are fed from the xDS server's buffered pushes (teeXdsMetrics): flush them before a read.
+  const collect = (): void => {
+    xds.flushPushes();
+  };
   return {
     xds: new Gauge({ name: 'pilot_xds', help: 'Number of endpoints connected to this pilot using XDS', registers }),
-    pushes: new Counter({ name: 'pilot_xds_pushes', help: 'Pilot build and send errors for lds, rds, cds and eds', labelNames: ['type'], registers }),
-    pushTime: new Histogram({ name: 'pilot_xds_push_time', help: 'Total time in seconds Pilot takes to push lds, rds, cds and eds', labelNames: ['type'], buckets: TIME_BUCKETS, registers }),
-    sendTime: new Histogram({ name: 'pilot_xds_send_time', help: 'Total time in seconds Pilot takes to send generated configuration', buckets: TIME_BUCKETS, registers }),
-    configSize: new Histogram({ name: 'pilot_xds_config_size_bytes', help: 'Distribution of configuration sizes pushed to clients', labelNames: ['type'], buckets: SIZE_BUCKETS, registers }),
+    pushes: new Counter({ name: 'pilot_xds_pushes', help: 'Pilot build and send errors for lds, rds, cds and eds', labelNames: ['type'], registers, collect }),
+    pushTime: new Histogram({ name: 'pilot_xds_push_time', help: 'Total time in seconds Pilot takes to push lds, rds, cds and eds', labelNames: ['type'], buckets: TIME_BUCKETS, registers, collect }),
+    sendTime: new Histogram({ name: 'pilot_xds_send_time', help: 'Total time in seconds Pilot takes to send generated configuration', buckets: TIME_BUCKETS, registers, collect }),
+    configSize: new Histogram({ name: 'pilot_xds_config_size_bytes', help: 'Distribution of configuration sizes pushed to clients', labelNames: ['type'], buckets: SIZE_BUCKETS, registers, collect }),
     rejects: new Counter({ name: 'pilot_total_xds_rejects', help: 'Total number of XDS responses from pilot rejected by proxy', labelNames: ['type'], registers }),
     convergence: new Histogram({ name: 'pilot_proxy_convergence_time', help: 'Delay in seconds between config change and a proxy receiving all required configuration', buckets: [0.1, 0.5, 1, 3, 5, 10, 20, 30], registers }),
     debounce: new Histogram({ name: 'pilot_debounce_time', help: 'Delay in seconds between the first config enters debouncing and the merged push request is pushed into the push queue', buckets: [0.01, 0.1, 1, 3, 5, 10, 20, 30], registers }),
@@ -155,7 +159,7 @@ function meshMetrics(registry: Registry): (state: MeshConfigState) => void {
 }
 
 export function createDiscoveryMetrics(registry: Registry, xds: XdsMetrics, streams: () => readonly StreamCore[]): DiscoveryMetrics {
-  const pilot = pilotMetrics(registry);
+  const pilot = pilotMetrics(registry, xds);
   teeXdsMetrics(xds, pilot);
   rejectGauges(registry, streams);
   let served: readonly IstioResource[] = [];

@@ -344,10 +344,8 @@ export function createStreamCore(ctx: StreamContext, writer: TransportWriter, fl
       state.lastSentAtMs = Date.now();
       state.mustRespond = false;
       const short = SHORT_NAMES[state.typeUrl];
-      ctx.metrics.pushes.inc({ type: short });
-      ctx.metrics.pushBytes.inc({ type: short }, bytes.length);
       const ok = writer.write(bytes);
-      ctx.metrics.pushTime.observe({ type: short }, Number(process.hrtime.bigint() - startedAtNs) / 1e9);
+      ctx.metrics.recordPush(short, bytes.length, Number(process.hrtime.bigint() - startedAtNs) / 1e9);
       ctx.log.debug({ stream: ctx.id, node: core.node.id, type: short, version, nonce, resources: resources.size, bytes: bytes.length }, 'xds push');
       if (!ok) {
         flow.blocked = true;
