@@ -1,6 +1,7 @@
 /**
  * `npm run bench:xds [-- --json] [-- --peer go-control-plane] [--streams N] [--services N] [--changes N]
- *   [--only w1-sotw,w1-delta,w2,churn] [--per-change] [--streams-per-connection N] [--gap-ms N] [--floor]`
+ *   [--w2-changes N] [--w2-warmup N] [--only w1-sotw,w1-delta,w2,churn] [--per-change]
+ *   [--streams-per-connection N] [--gap-ms N] [--floor]`
  *
  * `--only` runs just the listed phases (comma-separated); the others are reported as `-`.
  *
@@ -11,6 +12,11 @@
  *
  * Changes follow each other as soon as every target stream has received the previous one, so a
  * SotW server is still reading the previous change's ACKs (1,000 × ~10 KB) during the next.
+ * `--changes` applies to Workload 1, whose changes take tens of ms at 1,000 streams. Workload 2's
+ * take a fraction of a millisecond: it measures `--w2-changes` (2,000) of each kind, so its p99 is
+ * not one sample, after `--w2-warmup` (200) unmeasured ones of the same kind, so both subjects
+ * are measured in their steady state (V8 has optimized the per-change code by then).
+ *
  * `--gap-ms N` waits N ms before each change instead: isolated changes (istiod's own debounce
  * keeps pushes to a proxy ≥ 100 ms apart). Idle processes wake slower, which shows in W2.
  */
@@ -41,6 +47,8 @@ interface Options {
   readonly services: number;
   readonly grpcClients: number;
   readonly changes: number;
+  readonly w2Changes: number;
+  readonly w2Warmup: number;
   readonly churn: number;
   readonly phaseTimeoutMs: number;
   /** Quiet time before each change after the first (`--gap-ms`). */
@@ -76,6 +84,8 @@ function parseArgs(argv: readonly string[]): Options {
     services: value('--services', 1000),
     grpcClients: value('--grpc-clients', 100),
     changes: value('--changes', 5),
+    w2Changes: value('--w2-changes', 2000),
+    w2Warmup: value('--w2-warmup', 200),
     churn: value('--churn', 10_000),
     phaseTimeoutMs: value('--phase-timeout-s', 120) * 1000,
     gapMs: value('--gap-ms', 0),
@@ -205,20 +215,29 @@ function convergence<K extends 'endpoint' | 'route'>(kind: K, m: Measured): Reco
   return { [`${kind}P50Ms`]: m.p50, [`${kind}P99Ms`]: m.p99, [`${kind}E2eP50Ms`]: m.e2eP50, [`${kind}E2eP99Ms`]: m.e2eP99 } as Record<`${K}${'P50Ms' | 'P99Ms' | 'E2eP50Ms' | 'E2eP99Ms'}`, number>;
 }
 
-async function measureChanges(subject: Subject, client: Client, kind: ChangeKind, opts: Options, targets: (k: number) => number[] | 'all', service: (k: number) => number): Promise<Measured> {
+/** How many changes of each kind a workload makes: unmeasured first (`warmup`), then measured (`count`). */
+interface ChangePlan {
+  readonly warmup: number;
+  readonly count: number;
+}
+
+async function measureChanges(subject: Subject, client: Client, kind: ChangeKind, opts: Options, plan: ChangePlan, targets: (k: number) => number[] | 'all', service: (k: number) => number): Promise<Measured> {
   const samples: number[] = [];
   const e2e: number[] = [];
   let bytes = 0;
-  for (let k = 0; k < opts.changes; k++) {
-    if (k > 0 && opts.gapMs > 0) await new Promise((resolve) => setTimeout(resolve, opts.gapMs));
+  for (let n = 0; n < plan.warmup + plan.count; n++) {
+    // n numbers every change (each differs from the one before); k < 0 is the warm-up.
+    const k = n - plan.warmup;
+    if (n > 0 && opts.gapMs > 0) await new Promise((resolve) => setTimeout(resolve, opts.gapMs));
     const seq = ++armSeq;
-    client.send({ type: 'arm', seq, typeUrl: kind === 'route' ? TYPE_URLS.route : TYPE_URLS.endpoint, streams: targets(k) });
+    client.send({ type: 'arm', seq, typeUrl: kind === 'route' ? TYPE_URLS.route : TYPE_URLS.endpoint, streams: targets(n) });
     await client.next('armed');
     const t0 = now();
-    const reply = await subject.command(commandOf(kind, k, service(k), opts));
+    const reply = await subject.command(commandOf(kind, n, service(n), opts));
     let done = await client.within('converged', opts.phaseTimeoutMs);
     while (done !== undefined && done.seq !== seq) done = await client.within('converged', opts.phaseTimeoutMs);
     if (done === undefined) return measuredNothing();
+    if (k < 0) continue;
     const received = Number(reply.receivedAtMs);
     if (!Number.isFinite(received)) throw new Error(`${subject.name} did not report receivedAtMs for ${kind}`);
     for (const t of done.times as number[]) {
@@ -228,7 +247,7 @@ async function measureChanges(subject: Subject, client: Client, kind: ChangeKind
     if (opts.perChange) logChange(kind, k, (done.times as number[]).map((t) => t - received), reply.awaitingAck);
     bytes += Number(done.bytes);
   }
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), e2eP50: percentile(e2e, 50), e2eP99: percentile(e2e, 99), bytes: bytes / opts.changes };
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), e2eP50: percentile(e2e, 50), e2eP99: percentile(e2e, 99), bytes: bytes / plan.count };
 }
 
 async function runWorkload(subject: Subject, opts: Options, kind: 'sotw' | 'delta', shape: 'mesh' | 'grpc'): Promise<Figures> {
@@ -246,9 +265,10 @@ async function runWorkload(subject: Subject, opts: Options, kind: 'sotw' | 'delt
     const all = (): 'all' => 'all';
     const spread = (k: number): number => (k * 7919) % (shape === 'mesh' ? opts.services : opts.grpcClients);
     const targets = shape === 'mesh' ? all : (k: number): number[] => [spread(k)];
-    const endpoint = await measureChanges(subject, client, 'endpoint', opts, targets, spread);
-    const route = await measureChanges(subject, client, 'route', opts, targets, spread);
-    const floor = opts.floor && shape === 'grpc' && subject.name === 'weft' ? await measureChanges(subject, client, 'floor', opts, targets, spread) : measuredNothing();
+    const plan: ChangePlan = shape === 'mesh' ? { warmup: 0, count: opts.changes } : { warmup: opts.w2Warmup, count: opts.w2Changes };
+    const endpoint = await measureChanges(subject, client, 'endpoint', opts, plan, targets, spread);
+    const route = await measureChanges(subject, client, 'route', opts, plan, targets, spread);
+    const floor = opts.floor && shape === 'grpc' && subject.name === 'weft' ? await measureChanges(subject, client, 'floor', opts, plan, targets, spread) : measuredNothing();
     const cpuSeconds = subject.cpuSeconds() - cpu0;
     client.send({ type: 'close' });
     const closed = await client.next('closed');
