@@ -51,11 +51,15 @@ export function writeUtf8(out: Buffer, offset: number, s: string, bytes: number)
   return offset + bytes;
 }
 
+const WIRE_FIXED64 = 1;
+const WIRE_FIXED32 = 5;
+
 export class FlatWriter {
   private readonly keys: number[] = [];
   /**
-   * A number is written as a varint: a scalar's value, or an open message's length (set when it
-   * closes; its fields follow as the next operations). A string is written length-prefixed.
+   * A number is written as a varint (a scalar's value, or an open message's length, set when it
+   * closes; its fields follow as the next operations), or as a little-endian double or float when
+   * the key's wire type is 1 or 5. A string is written length-prefixed.
    */
   private readonly values: (number | string)[] = [];
   /** A string's UTF-8 length. */
@@ -85,6 +89,24 @@ export class FlatWriter {
     this.total += varintSize(key) + varintSize(bytes) + bytes;
   }
 
+  /** A double field (`key` has wire type 1). */
+  double(key: number, value: number): void {
+    this.push(key, value, 0);
+    this.total += varintSize(key) + 8;
+  }
+
+  /** A float field (`key` has wire type 5). */
+  float(key: number, value: number): void {
+    this.push(key, value, 0);
+    this.total += varintSize(key) + 4;
+  }
+
+  /** A varint without a key: an element of a packed repeated field (inside `open`/`close`). */
+  packedVarint(value: number): void {
+    this.push(0, value, 0);
+    this.total += varintSize(value);
+  }
+
   /** Opens a nested message at `key`; `close()` ends it. */
   open(key: number): void {
     this.openOps.push(this.count);
@@ -106,10 +128,14 @@ export class FlatWriter {
     const out = Buffer.allocUnsafeSlow(this.total);
     let offset = 0;
     for (let i = 0; i < this.count; i++) {
-      offset = writeVarint(out, offset, this.keys[i] ?? 0);
+      // Key 0 (no field has number 0) marks a packed element; the key's wire type tells fixed widths apart.
+      const key = this.keys[i] ?? 0;
+      if (key !== 0) offset = writeVarint(out, offset, key);
       const value = this.values[i] ?? 0;
       if (typeof value === 'number') {
-        offset = writeVarint(out, offset, value);
+        if ((key & 7) === WIRE_FIXED64) offset = out.writeDoubleLE(value, offset);
+        else if ((key & 7) === WIRE_FIXED32) offset = out.writeFloatLE(value, offset);
+        else offset = writeVarint(out, offset, value);
       } else {
         const bytes = this.lengths[i] ?? 0;
         offset = writeUtf8(out, writeVarint(out, offset, bytes), value, bytes);

@@ -5,6 +5,7 @@
  */
 import { hash } from 'node:crypto';
 import { encodeClusterLoadAssignment } from './encode-cla.ts';
+import { encodePlain } from './encode-plain.ts';
 import { varintSize } from './flat-writer.ts';
 import { messageType } from './protos.ts';
 import { messageName, TYPE_URLS, type XdsTypeUrl } from './type-urls.ts';
@@ -50,16 +51,12 @@ export function encodeResource(typeUrl: XdsTypeUrl, input: ResourceInput): Encod
   if (name === '') return { ok: false, problem: `${messageName(typeUrl)} without a name` };
   let body: Uint8Array;
   try {
-    body = (typeUrl === TYPE_URLS.endpoint ? encodeClusterLoadAssignment(input) : undefined) ?? encodeWithProtobufjs(typeUrl, input);
+    const type = messageType(messageName(typeUrl));
+    body = (typeUrl === TYPE_URLS.endpoint ? encodeClusterLoadAssignment(input) : undefined) ?? encodePlain(type, input) ?? type.encode(type.fromObject(input)).finish();
   } catch (err) {
     return { ok: false, problem: `${messageName(typeUrl)} ${name}: ${err instanceof Error ? err.message : String(err)}` };
   }
   return { ok: true, resource: fromEncoded(typeUrl, name, body, referencesOf(typeUrl, input, name)) };
-}
-
-function encodeWithProtobufjs(typeUrl: XdsTypeUrl, input: ResourceInput): Uint8Array {
-  const type = messageType(messageName(typeUrl));
-  return type.encode(type.fromObject(input)).finish();
 }
 
 /** `DiscoveryResponse.resources` and `Any.value`: both field 2. */
