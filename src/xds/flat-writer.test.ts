@@ -17,6 +17,24 @@ const num = (key: number, n: number): Op => (w, p) => {
   w.varint(key, n);
   p.uint32(key).uint32(n);
 };
+const dbl = (key: number, n: number): Op => (w, p) => {
+  w.double(key, n);
+  p.uint32(key).double(n);
+};
+const flt = (key: number, n: number): Op => (w, p) => {
+  w.float(key, n);
+  p.uint32(key).float(n);
+};
+const packed = (key: number, ns: number[]): Op => (w, p) => {
+  w.open(key);
+  p.uint32(key).fork();
+  for (const n of ns) {
+    w.packedVarint(n);
+    p.uint32(n);
+  }
+  w.close();
+  p.ldelim();
+};
 const msg = (key: number, ...ops: Op[]): Op => (w, p) => {
   w.open(key);
   p.uint32(key).fork();
@@ -32,6 +50,8 @@ describe('FlatWriter writes what protobufjs writes', () => {
     { name: 'non-ASCII strings', ops: [str(10, 'é'), str(18, '日本語 🙂'), str(26, '')] },
     { name: 'nested messages, one longer than 127 bytes', ops: [msg(10, str(10, 'a'), msg(18, msg(10))), msg(18, str(10, 'x'.repeat(200)), num(16, 3))] },
     { name: 'an empty nested message', ops: [msg(10)] },
+    { name: 'doubles and floats', ops: [dbl(9, 12.5), dbl(17, -0), dbl(25, Number.POSITIVE_INFINITY), flt(13, 0.1), flt(21, -3)] },
+    { name: 'packed varints, in a message', ops: [packed(10, [1, 300, 4294967295]), msg(18, packed(10, [0]), num(16, 1))] },
   ])('$name', ({ ops }) => {
     const w = new FlatWriter().reset();
     const p = protobuf.Writer.create();
