@@ -25,14 +25,20 @@ export function createPublish(onConverged: (publish: Publish, seconds: number) =
   let outstanding = 0;
   let isSealed = false;
   let done = false;
-  let resolve: () => void = () => undefined;
-  const converged = new Promise<void>((r) => {
-    resolve = r;
-  });
+  // Made on first read: most publishes are never awaited, and each change makes one.
+  let converged: Promise<void> | undefined;
+  let resolve: (() => void) | undefined;
   const publish: PublishControl = {
     id: nextId++,
     startedAtNs: process.hrtime.bigint(),
-    converged,
+    get converged() {
+      converged ??= done
+        ? Promise.resolve()
+        : new Promise<void>((r) => {
+            resolve = r;
+          });
+      return converged;
+    },
     hold() {
       outstanding++;
       let released = false;
@@ -52,7 +58,7 @@ export function createPublish(onConverged: (publish: Publish, seconds: number) =
     if (done || !isSealed || outstanding > 0) return;
     done = true;
     onConverged(publish, Number(process.hrtime.bigint() - publish.startedAtNs) / 1e9);
-    resolve();
+    resolve?.();
   }
   return publish;
 }

@@ -188,7 +188,7 @@ export function createSnapshotCache(options: SnapshotCacheOptions): SnapshotCach
       notify(state, typeUrl, [...typePatch.keys()], control);
     }
     control.sealed();
-    if (changed > 0) log.info({ group, publish: control.id, changed }, 'published resources');
+    if (changed > 0 && log.isLevelEnabled('info')) log.info({ group, publish: control.id, changed }, 'published resources');
     return { ok: true, publish: control, changed };
   }
 

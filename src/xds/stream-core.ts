@@ -294,7 +294,7 @@ export function createStreamCore(ctx: StreamContext, writer: TransportWriter, fl
       if (error === undefined) {
         state.ackedVersion = inflight.version;
         for (const name of inflight.resources.keys()) state.rejected.delete(name);
-        ctx.log.debug({ stream: ctx.id, node: core.node.id, type: short, version: inflight.version }, 'xds ACK');
+        if (ctx.log.isLevelEnabled('debug')) ctx.log.debug({ stream: ctx.id, node: core.node.id, type: short, version: inflight.version }, 'xds ACK');
         return true;
       }
       for (const [name, version] of inflight.resources) if (version !== '') state.rejected.set(name, version);
@@ -346,7 +346,7 @@ export function createStreamCore(ctx: StreamContext, writer: TransportWriter, fl
       const short = SHORT_NAMES[state.typeUrl];
       const ok = writer.write(bytes);
       ctx.metrics.recordPush(short, bytes.length, Number(process.hrtime.bigint() - startedAtNs) / 1e9);
-      ctx.log.debug({ stream: ctx.id, node: core.node.id, type: short, version, nonce, resources: resources.size, bytes: bytes.length }, 'xds push');
+      if (ctx.log.isLevelEnabled('debug')) ctx.log.debug({ stream: ctx.id, node: core.node.id, type: short, version, nonce, resources: resources.size, bytes: bytes.length }, 'xds push');
       if (!ok) {
         flow.blocked = true;
         writer.onceDrain(() => {
