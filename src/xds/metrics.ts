@@ -62,7 +62,7 @@ export function createXdsMetrics(registry: Registry): XdsMetrics {
     },
     flushPushes() {
       const n = buffered.count;
-      // Reset first: the series' own collect hooks call back here while being fed.
+      // Reset first: nothing fed below may be fed again by a nested call.
       buffered.count = 0;
       for (let i = 0; i < n; i++) {
         const labels = LABELS[buffered.types[i] ?? 0] ?? { type: 'cds' };
