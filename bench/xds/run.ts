@@ -115,7 +115,6 @@ function ratios(ours: SubjectResult, peer: SubjectResult): Record<string, Record
   return out;
 }
 
-
 function table(result: Record<string, unknown>): string {
   const rows: string[] = [];
   const subjects = Object.entries(result).filter(([k]) => k !== 'ratios' && k !== 'options') as [string, SubjectResult][];
@@ -132,6 +131,7 @@ function table(result: Record<string, unknown>): string {
   }
   return `${rows.join('\n')}\n`;
 }
+
 const opts = parseArgs(process.argv.slice(2));
 const result: Record<string, unknown> = { options: opts };
 const ours = await runSubject(startOurs, opts);
