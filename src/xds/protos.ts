@@ -58,7 +58,29 @@ export function loadRoot(files: readonly string[]): protobuf.Root {
   };
   root.loadSync([...files], { keepCase: true });
   root.resolveAll();
+  refuseUnloadedAny(root);
   return root;
+}
+
+type FromObject = (object: Record<string, unknown>, depth?: number) => protobuf.Message;
+
+/**
+ * protobufjs turns `{ '@type': url, ... }` for a message type it has not loaded into an empty
+ * `Any` (no type URL, no value): a proxy would reject the resource much later, with an error that
+ * names neither. This Root's `Any` refuses it instead, so `encodeResource` reports the type.
+ * Every message's converter calls the `Any` type's own `fromObject`, replaced here once.
+ */
+function refuseUnloadedAny(root: protobuf.Root): void {
+  const any = root.lookupType('google.protobuf.Any').setup();
+  const lenient: FromObject = any.fromObject.bind(any);
+  const strict: FromObject = (object, depth) => {
+    const url = object['@type'];
+    if (typeof url === 'string' && url !== '' && !(any.lookup(url.slice(url.lastIndexOf('/') + 1)) instanceof protobuf.Type)) {
+      throw new Error(`google.protobuf.Any: ${url} is not a loaded message type`);
+    }
+    return lenient(object, depth);
+  };
+  any.fromObject = strict;
 }
 
 /** Looks up a message type by full name (without the type URL prefix); throws if absent (a programmer bug). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { messageType } from './protos.ts';
-import { deltaFieldOf, fromEncoded } from './resource.ts';
+import { deltaFieldOf, encodeResource, fromEncoded } from './resource.ts';
 import { TYPE_URLS } from './type-urls.ts';
 
 const responseType = messageType('envoy.service.discovery.v3.DiscoveryResponse');
@@ -40,5 +40,36 @@ describe('fromEncoded', () => {
     expect(decoded.resources[0]?.version).toBe(resource.version);
     expect(decoded.resources[0]?.resource.type_url).toBe(TYPE_URLS.endpoint);
     expect(Buffer.from(decoded.resources[0]?.resource.value ?? new Uint8Array())).toEqual(Buffer.from(resource.body));
+  });
+});
+
+describe('encodeResource and Any', () => {
+  const HCM = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
+  // An Any nested under a field the direct encoder gives up on (a number where a string goes), so
+  // protobufjs encodes the whole resource: its empty-Any behaviour is what must not get through.
+  const viaProtobufjs = { stat_prefix: 7 };
+  const listener = (typedConfig: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    name: 'l',
+    ...extra,
+    filter_chains: [{ filters: [{ name: 'f', typed_config: typedConfig }] }],
+  });
+
+  it.each([
+    ['by the direct encoder', listener({ '@type': 'type.googleapis.com/envoy.Nope' })],
+    ['by protobufjs', listener({ '@type': 'type.googleapis.com/envoy.Nope' }, viaProtobufjs)],
+    ['nested in a loaded Any', listener({ '@type': HCM, access_log: [{ name: 'a', typed_config: { '@type': 'envoy.Nope' } }] })],
+  ])('refuses an Any of a type that is not loaded, encoded %s', (_name, input) => {
+    const outcome = encodeResource(TYPE_URLS.listener, input);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.ok ? '' : outcome.problem).toContain('envoy.Nope is not a loaded message type');
+  });
+
+  it.each([
+    ['by the direct encoder', listener({ '@type': HCM, stat_prefix: 's' })],
+    ['by protobufjs', listener({ '@type': HCM, stat_prefix: 's' }, viaProtobufjs)],
+  ])('encodes an Any of a loaded type %s, with its type URL', (_name, input) => {
+    const outcome = encodeResource(TYPE_URLS.listener, input);
+    expect(outcome.ok).toBe(true);
+    if (outcome.ok) expect(Buffer.from(outcome.resource.body).includes(Buffer.from(HCM))).toBe(true);
   });
 });
