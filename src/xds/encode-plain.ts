@@ -15,6 +15,7 @@
  */
 import protobuf from 'protobufjs';
 import { FlatWriter } from './flat-writer.ts';
+import { anyMessageType } from './protos.ts';
 
 type Plain = Readonly<Record<string, unknown>>;
 
@@ -232,8 +233,8 @@ function writeAny(field: FieldPlan, value: unknown, depth: number): void {
   if (!isRecord(value) || field.type === undefined) throw UNSUPPORTED;
   const url = value['@type'];
   if (typeof url !== 'string' || url === '') throw UNSUPPORTED;
-  const inner = field.type.lookup(url.slice(url.lastIndexOf('/') + 1));
-  if (!(inner instanceof protobuf.Type)) throw UNSUPPORTED;
+  const inner = anyMessageType(field.type, url);
+  if (inner === undefined) throw UNSUPPORTED;
   const typeUrl = url.startsWith('.') ? url.slice(1) : url;
   writer.open(field.key);
   writer.string(10, typeUrl.includes('/') ? typeUrl : `/${typeUrl}`);

@@ -62,6 +62,15 @@ export function loadRoot(files: readonly string[]): protobuf.Root {
   return root;
 }
 
+/**
+ * The loaded message type an `Any`'s `@type` names, by protobufjs's rule: the name after the last
+ * '/', looked up from `scope`. Undefined when no message type of that name is loaded.
+ */
+export function anyMessageType(scope: protobuf.Namespace, url: string): protobuf.Type | undefined {
+  const found = scope.lookup(url.slice(url.lastIndexOf('/') + 1));
+  return found instanceof protobuf.Type ? found : undefined;
+}
+
 type FromObject = (object: Record<string, unknown>, depth?: number) => protobuf.Message;
 
 /**
@@ -75,7 +84,7 @@ function refuseUnloadedAny(root: protobuf.Root): void {
   const lenient: FromObject = any.fromObject.bind(any);
   const strict: FromObject = (object, depth) => {
     const url = object['@type'];
-    if (typeof url === 'string' && url !== '' && !(any.lookup(url.slice(url.lastIndexOf('/') + 1)) instanceof protobuf.Type)) {
+    if (typeof url === 'string' && url !== '' && anyMessageType(any, url) === undefined) {
       throw new Error(`google.protobuf.Any: ${url} is not a loaded message type`);
     }
     return lenient(object, depth);

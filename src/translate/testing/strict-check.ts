@@ -6,7 +6,7 @@
  * whose type is not loaded, and oneofs with more than one member set.
  */
 import protobuf from 'protobufjs';
-import { messageType, xdsProtoRoot } from '../../xds/protos.ts';
+import { anyMessageType, messageType, xdsProtoRoot } from '../../xds/protos.ts';
 
 const INT_TYPES = new Set(['int32', 'uint32', 'sint32', 'fixed32', 'sfixed32']);
 const LONG_TYPES = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
@@ -41,15 +41,14 @@ function checkAny(value: Record<string, unknown>, path: string, errors: string[]
     errors.push(`${path}: Any without @type`);
     return;
   }
-  const name = url.slice(url.lastIndexOf('/') + 1);
-  const type = xdsProtoRoot().lookup(name);
-  if (!(type instanceof protobuf.Type) || !url.startsWith('type.googleapis.com/')) {
+  const type = anyMessageType(xdsProtoRoot(), url);
+  if (type === undefined || !url.startsWith('type.googleapis.com/')) {
     errors.push(`${path}: Any @type ${url} is not a loaded message type`);
     return;
   }
   const rest: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) if (k !== '@type') rest[k] = v;
-  checkMessage(type, rest, `${path}<${name}>`, errors);
+  checkMessage(type, rest, `${path}<${url.slice(url.lastIndexOf('/') + 1)}>`, errors);
 }
 
 export function checkMessage(type: protobuf.Type, value: unknown, path: string, errors: string[]): void {
