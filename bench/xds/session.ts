@@ -172,6 +172,11 @@ export interface Session {
   made: number;
 }
 
+/** Asks the client process to open `streams` streams of `kind`, subscribing like `shape`, to the subject. */
+function openStreams(client: Client, subject: Subject, opts: Options, kind: 'sotw' | 'delta', shape: 'mesh' | 'grpc', streams: number): void {
+  client.send({ type: 'open', address: `127.0.0.1:${subject.port}`, kind, shape, streams, services: opts.services, perConnection: opts.perConnection });
+}
+
 /**
  * Opens the same streams from a throw-away client and closes them again. Memory measured after
  * that leaves out what a process allocates once, on its first streams (code, connection and
@@ -180,7 +185,7 @@ export interface Session {
 async function prime(subject: Subject, opts: Options, kind: 'sotw' | 'delta', shape: 'mesh' | 'grpc', streams: number): Promise<void> {
   const client = await startClient();
   try {
-    client.send({ type: 'open', address: `127.0.0.1:${subject.port}`, kind, shape, streams, services: opts.services, perConnection: opts.perConnection });
+    openStreams(client, subject, opts, kind, shape, streams);
     await client.within('synced', opts.phaseTimeoutMs);
     client.send({ type: 'close' });
     await client.next('closed');
@@ -202,7 +207,7 @@ export async function openSession(subject: Subject, opts: Options, kind: 'sotw' 
   const memoryBefore = await subject.memory();
   const cpu0 = subject.cpuSeconds();
   const t0 = now();
-  client.send({ type: 'open', address: `127.0.0.1:${subject.port}`, kind, shape, streams, services: opts.services, perConnection: opts.perConnection });
+  openStreams(client, subject, opts, kind, shape, streams);
   const synced = await client.within('synced', opts.phaseTimeoutMs);
   const initialSyncMs = synced === undefined ? NaN : Number(synced.at) - t0;
   const memoryAfter = await subject.memory();
